@@ -1,0 +1,67 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/** IEEE half precision. */
+public final class F16 implements TensorFormat {
+    public static final F16 INSTANCE = new F16();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = S.length() == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+    private static final VectorSpecies<Short> H = S.length() == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+
+    private F16() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F16;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = Float.float16ToFloat(data.get(Layouts.SHORT, (index + i) * 2));
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        long base = index * 2;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            ShortVector h = ShortVector.fromMemorySegment(H, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
+            acc = toFloat(h).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Float.float16ToFloat(data.get(Layouts.SHORT, (index + i) * 2)) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Half to float without a conversion instruction (the Vector API has none): shifting the magnitude
+     * into float position and scaling by 2^112 is exact for normal and subnormal halves alike.
+     */
+    static FloatVector toFloat(ShortVector h) {
+        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        FloatVector f = magnitude.reinterpretAsFloats().mul(0x1p112f);
+        return f.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        for (int i = 0; i < n; i++) {
+            dst.set(Layouts.SHORT, dstOffset + 2L * i, Float.floatToFloat16(src[srcOffset + i]));
+        }
+    }
+}

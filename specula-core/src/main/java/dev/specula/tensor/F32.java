@@ -1,0 +1,47 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/** 32-bit floats, as stored. */
+public final class F32 implements TensorFormat {
+    public static final F32 INSTANCE = new F32();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private F32() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F32;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        MemorySegment.copy(data, Layouts.FLOAT, index * 4, out, outOffset, n);
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        long base = index * 4;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector w = FloatVector.fromMemorySegment(S, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN);
+            acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += data.getAtIndex(Layouts.FLOAT, index + i) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        MemorySegment.copy(src, srcOffset, dst, Layouts.FLOAT, dstOffset, n);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.specula.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 2-D weight: {@code rows} rows of {@code cols} values in one stored format (ggml's ne[0] = cols).
+ * The product runs over a batch of input vectors at once so that each weight is read once per batch.
+ */
+public record Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
+
+    public Matrix {
+        long need = format.type().byteSize((long) rows * cols);
+        if (data.byteSize() < need) {
+            throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes, " + need + " needed");
+        }
+    }
+
+    public GgmlType type() {
+        return format.type();
+    }
+
+    /**
+     * {@code out[b * rows + r] = row r · x[b * cols ..]} for {@code b < batch}, split by rows across the pool.
+     */
+    public void multiply(Parallel pool, float[] x, int batch, float[] out) {
+        pool.forRange(rows, (start, end) -> format.matmulRows(data, cols, start, end, x, batch, out, rows));
+    }
+
+    /** Dequantizes one row into {@code out[offset..]}, e.g. a token's embedding. */
+    public void row(int r, float[] out, int offset) {
+        format.dequantize(data, (long) r * cols, out, offset, cols);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.specula.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One stored tensor format: how to read, dot and write its blocks. One stateless implementation per
+ * {@link GgmlType}, with its Vector API kernel beside a plain scalar reference that tests compare against.
+ *
+ * <p>Element offsets address the tensor as a flat array of values; for the block formats they are
+ * multiples of the block size, and so is every length.
+ */
+public interface TensorFormat {
+
+    GgmlType type();
+
+    /** Writes {@code n} values starting at element {@code index} into {@code out[outOffset..]}. */
+    void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n);
+
+    /** Sum of {@code n} values starting at element {@code index} times {@code x[xOffset..]}: the fast kernel. */
+    float dot(MemorySegment data, long index, float[] x, int xOffset, int n);
+
+    /** The plain scalar reference for {@link #dot}: dequantize, then multiply in order. */
+    default float dotScalar(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        float[] w = new float[n];
+        dequantize(data, index, w, 0, n);
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += w[i] * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Encodes {@code n} values of {@code src} (a multiple of the block size) into {@code dst} at byte
+     * offset {@code dstOffset}, the way ggml's reference quantizer does.
+     */
+    void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset);
+
+    /**
+     * The batched product for rows {@code [rowStart, rowEnd)} of a {@code cols}-wide matrix:
+     * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs.
+     * Formats override it to read each weight block once for the whole batch.
+     */
+    default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                            float[] x, int batch, float[] out, int outStride) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            long index = (long) r * cols;
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = dot(data, index, x, b * cols, cols);
+            }
+        }
+    }
+
+    /** The format for a type, or an error naming the type when Specula cannot compute with it. */
+    static TensorFormat of(GgmlType type) {
+        return TensorFormats.of(type);
+    }
+}
