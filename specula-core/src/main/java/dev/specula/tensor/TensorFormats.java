@@ -8,6 +8,8 @@ final class TensorFormats {
         return switch (type) {
             case F32 -> F32.INSTANCE;
             case F16 -> F16.INSTANCE;
+            case Q8_0 -> Q8_0.INSTANCE;
+            case Q4_0 -> Q4_0.INSTANCE;
             default -> throw new UnsupportedTensorTypeException(type);
         };
     }

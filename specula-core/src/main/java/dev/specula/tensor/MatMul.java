@@ -1,0 +1,150 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The batched product of a block-format matrix with a few to many float inputs, for any format that can
+ * dequantize. Each thread dequantizes a tile of {@value #R} rows x {@value #CHUNK} columns into an
+ * L1-sized buffer once, then runs a register-tiled float kernel over it for every group of up to 4
+ * inputs: each loaded weight vector feeds 4 inputs and each loaded input vector feeds 4 rows.
+ * Accumulators live in registers within a chunk and in a small per-thread buffer between chunks.
+ */
+final class MatMul {
+    private MatMul() {}
+
+    static final int R = 4;
+    /** Columns per tile: 4 rows x 1024 floats = 16 KB, beside 4 inputs' 16 KB, fits a 48 KB L1. A multiple of 256. */
+    static final int CHUNK = 1024;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int TILE = R * 4 * L;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final float[] w = new float[R * CHUNK];
+        float[] acc = new float[TILE];
+
+        float[] acc(int tiles) {
+            if (acc.length < tiles * TILE) acc = new float[tiles * TILE];
+            return acc;
+        }
+    }
+
+    /**
+     * {@code out[b * outStride + r] = row r · x[b * cols ..]} for rows {@code [rowStart, rowEnd)} and
+     * {@code b < batch}. {@code cols} must be a multiple of the format's block size and of 32.
+     */
+    static void tiled(TensorFormat format, MemorySegment data, int cols, int rowStart, int rowEnd,
+                      float[] x, int batch, float[] out, int outStride) {
+        Scratch scratch = SCRATCH.get();
+        float[] w = scratch.w;
+        int tiles = (batch + 3) / 4;
+        float[] acc = scratch.acc(tiles);
+        for (int r0 = rowStart; r0 < rowEnd; r0 += R) {
+            int rows = Math.min(R, rowEnd - r0);
+            for (int c0 = 0; c0 < cols; c0 += CHUNK) {
+                int len = Math.min(CHUNK, cols - c0);
+                for (int i = 0; i < rows; i++) {
+                    format.dequantize(data, (long) (r0 + i) * cols + c0, w, i * CHUNK, len);
+                }
+                boolean first = c0 == 0;
+                for (int t = 0, b = 0; b < batch; t++, b += 4) {
+                    int xo = b * cols + c0;
+                    int n = Math.min(4, batch - b);
+                    int a = t * TILE;
+                    if (n == 4) {
+                        tile4(w, len, x, xo, cols, acc, a, first);
+                    } else {
+                        if (n >= 2) tile2(w, len, x, xo, cols, acc, a, first);
+                        if (n != 2) tile1(w, len, x, xo + (n - 1) * cols, acc, a + (n - 1) * L, first);
+                    }
+                }
+            }
+            for (int t = 0, b = 0; b < batch; t++, b += 4) {
+                for (int j = 0; j < Math.min(4, batch - b); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        out[(b + j) * outStride + r0 + i] = FloatVector.fromArray(S, acc, t * TILE + (i * 4 + j) * L)
+                                .reduceLanes(VectorOperators.ADD);
+                    }
+                }
+            }
+        }
+    }
+
+    private static FloatVector start(float[] acc, int at, boolean first) {
+        return first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, at);
+    }
+
+    /** 4 rows x 4 inputs; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * L]}. */
+    private static void tile4(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a, boolean first) {
+        FloatVector a00 = start(acc, a, first), a01 = start(acc, a + L, first);
+        FloatVector a02 = start(acc, a + 2 * L, first), a03 = start(acc, a + 3 * L, first);
+        FloatVector a10 = start(acc, a + 4 * L, first), a11 = start(acc, a + 5 * L, first);
+        FloatVector a12 = start(acc, a + 6 * L, first), a13 = start(acc, a + 7 * L, first);
+        FloatVector a20 = start(acc, a + 8 * L, first), a21 = start(acc, a + 9 * L, first);
+        FloatVector a22 = start(acc, a + 10 * L, first), a23 = start(acc, a + 11 * L, first);
+        FloatVector a30 = start(acc, a + 12 * L, first), a31 = start(acc, a + 13 * L, first);
+        FloatVector a32 = start(acc, a + 14 * L, first), a33 = start(acc, a + 15 * L, first);
+        int x1 = xo + cols, x2 = x1 + cols, x3 = x2 + cols;
+        for (int k = 0; k < len; k += L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, k);
+            FloatVector w1 = FloatVector.fromArray(S, w, CHUNK + k);
+            FloatVector w2 = FloatVector.fromArray(S, w, 2 * CHUNK + k);
+            FloatVector w3 = FloatVector.fromArray(S, w, 3 * CHUNK + k);
+            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(S, x, x1 + k);
+            a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(S, x, x2 + k);
+            a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(S, x, x3 + k);
+            a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+        }
+        a00.intoArray(acc, a); a01.intoArray(acc, a + L); a02.intoArray(acc, a + 2 * L); a03.intoArray(acc, a + 3 * L);
+        a10.intoArray(acc, a + 4 * L); a11.intoArray(acc, a + 5 * L); a12.intoArray(acc, a + 6 * L); a13.intoArray(acc, a + 7 * L);
+        a20.intoArray(acc, a + 8 * L); a21.intoArray(acc, a + 9 * L); a22.intoArray(acc, a + 10 * L); a23.intoArray(acc, a + 11 * L);
+        a30.intoArray(acc, a + 12 * L); a31.intoArray(acc, a + 13 * L); a32.intoArray(acc, a + 14 * L); a33.intoArray(acc, a + 15 * L);
+    }
+
+    /** 4 rows x the 2 inputs at {@code xo} and {@code xo + cols}, accumulators for inputs 0 and 1 of the tile. */
+    private static void tile2(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a, boolean first) {
+        FloatVector a00 = start(acc, a, first), a01 = start(acc, a + L, first);
+        FloatVector a10 = start(acc, a + 4 * L, first), a11 = start(acc, a + 5 * L, first);
+        FloatVector a20 = start(acc, a + 8 * L, first), a21 = start(acc, a + 9 * L, first);
+        FloatVector a30 = start(acc, a + 12 * L, first), a31 = start(acc, a + 13 * L, first);
+        int x1 = xo + cols;
+        for (int k = 0; k < len; k += L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, k);
+            FloatVector w1 = FloatVector.fromArray(S, w, CHUNK + k);
+            FloatVector w2 = FloatVector.fromArray(S, w, 2 * CHUNK + k);
+            FloatVector w3 = FloatVector.fromArray(S, w, 3 * CHUNK + k);
+            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(S, x, x1 + k);
+            a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+        }
+        a00.intoArray(acc, a); a01.intoArray(acc, a + L);
+        a10.intoArray(acc, a + 4 * L); a11.intoArray(acc, a + 5 * L);
+        a20.intoArray(acc, a + 8 * L); a21.intoArray(acc, a + 9 * L);
+        a30.intoArray(acc, a + 12 * L); a31.intoArray(acc, a + 13 * L);
+    }
+
+    /** 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * L}. */
+    private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a, boolean first) {
+        FloatVector a0 = start(acc, a, first), a1 = start(acc, a + 4 * L, first);
+        FloatVector a2 = start(acc, a + 8 * L, first), a3 = start(acc, a + 12 * L, first);
+        for (int k = 0; k < len; k += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            a0 = FloatVector.fromArray(S, w, k).fma(v, a0);
+            a1 = FloatVector.fromArray(S, w, CHUNK + k).fma(v, a1);
+            a2 = FloatVector.fromArray(S, w, 2 * CHUNK + k).fma(v, a2);
+            a3 = FloatVector.fromArray(S, w, 3 * CHUNK + k).fma(v, a3);
+        }
+        a0.intoArray(acc, a); a1.intoArray(acc, a + 4 * L);
+        a2.intoArray(acc, a + 8 * L); a3.intoArray(acc, a + 12 * L);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * ggml's {@code block_q4_0}: 32 values as a half-precision scale {@code d} followed by 16 bytes of
+ * nibbles; byte j holds value j in its low nibble and value j + 16 in its high one, value = (q - 8) * d
+ * (18 bytes per block).
+ */
+public final class Q4_0 implements TensorFormat {
+    public static final Q4_0 INSTANCE = new Q4_0();
+
+    static final int BLOCK = 32;
+    static final int BYTES = 18;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> B = S.length() == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final int L = S.length();
+
+    private Q4_0() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long off = index / BLOCK * BYTES;
+        for (int o = outOffset, end = outOffset + n; o < end; o += BLOCK, off += BYTES) {
+            float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
+            for (int h = 0; h < BLOCK / 2; h += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
+                toFloat(low(q)).mul(d).intoArray(out, o + h);
+                toFloat(high(q)).mul(d).intoArray(out, o + BLOCK / 2 + h);
+            }
+        }
+    }
+
+    /** Low nibbles minus 8. */
+    private static ByteVector low(ByteVector q) {
+        return q.and((byte) 0x0F).sub((byte) 8);
+    }
+
+    /**
+     * High nibbles minus 8. The shift runs on int lanes because x86 has no byte shift (C2 would emulate
+     * one); the bits that cross into a neighbouring byte land in its high nibble, which the mask clears.
+     */
+    private static ByteVector high(ByteVector q) {
+        return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                .and((byte) 0x0F).sub((byte) 8);
+    }
+
+    private static FloatVector toFloat(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        long off = index / BLOCK * BYTES;
+        int blocks = n / BLOCK;
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 1 < blocks; i += 2, off += 2 * BYTES) {
+            acc0 = blockDot(data, off, x, xOffset + i * BLOCK).fma(scale(data, off), acc0);
+            acc1 = blockDot(data, off + BYTES, x, xOffset + (i + 1) * BLOCK).fma(scale(data, off + BYTES), acc1);
+        }
+        if (i < blocks) {
+            acc0 = blockDot(data, off, x, xOffset + i * BLOCK).fma(scale(data, off), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector scale(MemorySegment data, long off) {
+        return FloatVector.broadcast(S, Float.float16ToFloat(data.get(Layouts.SHORT, off)));
+    }
+
+    private static FloatVector blockDot(MemorySegment data, long off, float[] x, int xo) {
+        FloatVector s = FloatVector.zero(S);
+        for (int h = 0; h < BLOCK / 2; h += L) {
+            ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
+            s = toFloat(low(q)).fma(FloatVector.fromArray(S, x, xo + h), s);
+            s = toFloat(high(q)).fma(FloatVector.fromArray(S, x, xo + BLOCK / 2 + h), s);
+        }
+        return s;
+    }
+
+    /**
+     * llama.cpp's {@code quantize_row_q4_0_ref}: d = -(the value of largest magnitude) / 8, so that value
+     * maps to nibble 0; q = min(15, trunc(x / d + 8.5)).
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            int s = srcOffset + b * BLOCK;
+            long o = dstOffset + (long) b * BYTES;
+            float amax = 0f;
+            float max = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = src[s + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0f ? 1.0f / d : 0f;
+            dst.set(Layouts.SHORT, o, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int lo = Math.min(15, (int) (src[s + j] * id + 8.5f));
+                int hi = Math.min(15, (int) (src[s + BLOCK / 2 + j] * id + 8.5f));
+                dst.set(Layouts.BYTE, o + 2 + j, (byte) (lo | hi << 4));
+            }
+        }
+    }
+
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (batch == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+        } else {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+}
