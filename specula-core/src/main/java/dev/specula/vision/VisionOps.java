@@ -1,0 +1,113 @@
+package dev.specula.vision;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The element-wise and per-row operations of the vision tower, each matching ggml's CPU arithmetic. */
+final class VisionOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VisionOps() {}
+
+    /**
+     * ggml_norm followed by the affine weight and bias, row by row: mean and variance accumulated in
+     * double like ggml, then {@code (x - mean) / sqrt(var + eps) * w + b} in float.
+     */
+    static void layerNorm(float[] x, int rows, int width, float[] w, float[] b, float eps, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            double sum = 0;
+            for (int i = 0; i < width; i++) sum += x[o + i];
+            float mean = (float) (sum / width);
+            double sum2 = 0;
+            for (int i = 0; i < width; i++) {
+                float v = x[o + i] - mean;
+                out[o + i] = v;
+                sum2 += (double) v * v;
+            }
+            float scale = (float) (1.0 / Math.sqrt((float) (sum2 / width) + eps));
+            for (int i = 0; i < width; i++) {
+                out[o + i] = out[o + i] * scale * w[i] + b[i];
+            }
+        }
+    }
+
+    /** {@code x[r * width + i] += bias[i]} for every row. */
+    static void addBias(float[] x, int rows, float[] bias) {
+        int width = bias.length;
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            for (int i = 0; i < width; i++) x[o + i] += bias[i];
+        }
+    }
+
+    static void add(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) x[i] += y[i];
+    }
+
+    static void activate(ClipConfig.Activation kind, float[] x, int n) {
+        switch (kind) {
+            case GELU -> gelu(x, n);
+            case QUICK_GELU -> { for (int i = 0; i < n; i++) x[i] = Tables.QUICK_GELU[Float.floatToFloat16(x[i]) & 0xffff]; }
+            case SILU -> { for (int i = 0; i < n; i++) x[i] = x[i] / (1f + (float) Math.exp(-x[i])); }
+        }
+    }
+
+    /**
+     * ggml_gelu (tanh form) as the CPU backend computes it: through an F16 lookup table, with the
+     * tails |x| >= 10 passed through exactly.
+     */
+    static void gelu(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            x[i] = v <= -10f ? 0f : v >= 10f ? v : Tables.GELU[Float.floatToFloat16(v) & 0xffff];
+        }
+    }
+
+    static float geluExact(float x) {
+        final float sqrt2OverPi = 0.79788456080286535587989211986876f;
+        return 0.5f * x * (1f + (float) Math.tanh(sqrt2OverPi * x * (1f + 0.044715f * x * x)));
+    }
+
+    static float quickGeluExact(float x) {
+        return x * (1f / (1f + (float) Math.exp(-1.702f * x)));
+    }
+
+    /** ggml's GGML_GELU_FP16 tables: the activation of every half value, rounded to half. */
+    private static final class Tables {
+        static final float[] GELU = table(false);
+        static final float[] QUICK_GELU = table(true);
+
+        private static float[] table(boolean quick) {
+            float[] t = new float[1 << 16];
+            for (int h = 0; h < t.length; h++) {
+                float x = Float.float16ToFloat((short) h);
+                float y = quick ? quickGeluExact(x) : geluExact(x);
+                t[h] = Float.float16ToFloat(Float.floatToFloat16(y));
+            }
+            return t;
+        }
+    }
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
+        return sum;
+    }
+
+    /** {@code y[yo..yo+n) += alpha * x[xo..xo+n)}. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, x, xo + i).fma(a, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+}
