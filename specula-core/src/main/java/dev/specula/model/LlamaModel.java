@@ -1,0 +1,401 @@
+package dev.specula.model;
+
+import dev.specula.gguf.GgufFile;
+import dev.specula.gguf.TensorInfo;
+import dev.specula.tensor.Matrix;
+import dev.specula.tensor.Parallel;
+import dev.specula.tensor.TensorFormat;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.DoubleConsumer;
+
+/**
+ * A Llama-family decoder over the mapped weights of a GGUF file, computed the way llama.cpp computes
+ * {@code arch=llama}: pre-RMSNorm blocks of GQA attention with RoPE (adjacent pairs rotated) and a SwiGLU
+ * feed-forward. Inputs are evaluated a batch of positions at a time so that each weight is read once per
+ * batch; every buffer is sized for the largest batch at load time, so decoding allocates nothing.
+ */
+public final class LlamaModel implements LanguageModel {
+
+    /**
+     * @param contextLength positions of the KV cache; 0 takes the model's trained context
+     * @param maxBatch      the most positions evaluated in one pass; longer inputs go in chunks
+     * @param progress      told the fraction of the weights paged in (0 to 1) while loading; may be null,
+     *                      and then pages load lazily on first use
+     */
+    public record Options(int contextLength, int maxBatch, DoubleConsumer progress) {
+        public Options {
+            if (contextLength < 0) throw new IllegalArgumentException("context length must be >= 0, got " + contextLength);
+            if (maxBatch < 1) throw new IllegalArgumentException("batch size must be positive, got " + maxBatch);
+        }
+
+        public static Options defaults() {
+            return new Options(0, 64, null);
+        }
+
+        public Options withContextLength(int n) {
+            return new Options(n, maxBatch, progress);
+        }
+
+        public Options withMaxBatch(int n) {
+            return new Options(contextLength, n, progress);
+        }
+
+        public Options withProgress(DoubleConsumer p) {
+            return new Options(contextLength, maxBatch, p);
+        }
+    }
+
+    private record Layer(float[] attnNorm, Matrix wq, Matrix wk, Matrix wv, Matrix wo,
+                         float[] ffnNorm, Matrix gate, Matrix up, Matrix down) {}
+
+    private static final int PAGE = 4096;
+
+    private final LlamaConfig config;
+    private final Parallel pool;
+    private final GgufFile ownedFile;
+    private final Matrix tokenEmbedding;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final Matrix output;
+    private final float[] ropeFactors;
+    private final KvCache cache;
+    private final int maxBatch;
+    private final long parameterCount;
+
+    // Work buffers, one row per position of a batch.
+    private final float[] x, xb, q, k, v, att, xb2, hGate, hUp, hidden;
+    private final float[] ropeCos, ropeSin;
+    private final float[] scores;
+    private final float attentionScale;
+
+    // The attention step's arguments, read by the pool's threads.
+    private final Parallel.RangeTask attentionTask = this::attendHeads;
+    private int attnLayer, attnCount, attnStart;
+
+    private LlamaModel(GgufFile file, Parallel pool, Options options, boolean ownsFile) {
+        this.config = LlamaConfig.from(file);
+        this.pool = pool;
+        this.ownedFile = ownsFile ? file : null;
+        LlamaConfig c = config;
+        int dim = c.embeddingLength();
+        tokenEmbedding = matrix(file, "token_embd.weight", c.vocabSize(), dim);
+        layers = new Layer[c.blockCount()];
+        for (int l = 0; l < layers.length; l++) {
+            String b = "blk." + l + ".";
+            layers[l] = new Layer(vector(file, b + "attn_norm.weight", dim),
+                    matrix(file, b + "attn_q.weight", c.queryLength(), dim),
+                    matrix(file, b + "attn_k.weight", c.kvLength(), dim),
+                    matrix(file, b + "attn_v.weight", c.kvLength(), dim),
+                    matrix(file, b + "attn_output.weight", dim, c.queryLength()),
+                    vector(file, b + "ffn_norm.weight", dim),
+                    matrix(file, b + "ffn_gate.weight", c.feedForwardLength(), dim),
+                    matrix(file, b + "ffn_up.weight", c.feedForwardLength(), dim),
+                    matrix(file, b + "ffn_down.weight", dim, c.feedForwardLength()));
+        }
+        outputNorm = vector(file, "output_norm.weight", dim);
+        // Tied embeddings: models without an output matrix reuse the token embedding.
+        output = file.hasTensor("output.weight") ? matrix(file, "output.weight", c.vocabSize(), dim) : tokenEmbedding;
+        // Llama 3.1-style per-frequency divisors of the rotation angle.
+        ropeFactors = file.hasTensor("rope_freqs.weight") ? vector(file, "rope_freqs.weight", c.ropeDimensionCount() / 2) : null;
+        parameterCount = file.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+
+        int context = options.contextLength() > 0 ? options.contextLength() : c.contextLength();
+        cache = new KvCache(layers.length, context, c.kvLength());
+        maxBatch = Math.min(options.maxBatch(), context);
+        int b = maxBatch;
+        x = new float[b * dim];
+        xb = new float[b * dim];
+        xb2 = new float[b * dim];
+        hidden = new float[b * dim];
+        q = new float[b * c.queryLength()];
+        att = new float[b * c.queryLength()];
+        k = new float[b * c.kvLength()];
+        v = new float[b * c.kvLength()];
+        hGate = new float[b * c.feedForwardLength()];
+        hUp = new float[b * c.feedForwardLength()];
+        ropeCos = new float[b * c.ropeDimensionCount() / 2];
+        ropeSin = new float[b * c.ropeDimensionCount() / 2];
+        scores = new float[c.headCount() * context];
+        attentionScale = (float) (1.0 / Math.sqrt(c.headSize()));
+        if (options.progress() != null) pageIn(file, options.progress());
+    }
+
+    /** A model over {@code file}, which must stay open while the model is used; {@link #close()} leaves it open. */
+    public static LlamaModel load(GgufFile file, Parallel pool) {
+        return load(file, pool, Options.defaults());
+    }
+
+    public static LlamaModel load(GgufFile file, Parallel pool, Options options) {
+        return new LlamaModel(file, pool, options, false);
+    }
+
+    /** Opens and maps the file; {@link #close()} closes it. */
+    public static LlamaModel open(Path path, Parallel pool, Options options) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            return new LlamaModel(file, pool, options, true);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    /** The most positions evaluated in one pass. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.embeddingLength();
+    }
+
+    @Override
+    public int contextLength() {
+        return cache.capacity();
+    }
+
+    @Override
+    public int position() {
+        return cache.length();
+    }
+
+    @Override
+    public void truncate(int length) {
+        cache.truncate(length);
+    }
+
+    @Override
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    /** Writes the input embedding of {@code token} into {@code out[offset..offset+embeddingLength())}. */
+    public void embed(int token, float[] out, int offset) {
+        if (token < 0 || token >= config.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + config.vocabSize());
+        }
+        tokenEmbedding.row(token, out, offset);
+    }
+
+    @Override
+    public void forward(int[] tokens, int count, int logitRows, float[] logits) {
+        checkBatch(count, tokens.length, logitRows, logits);
+        for (int i = 0; i < count; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i + " is outside the vocabulary of " + config.vocabSize());
+            }
+        }
+        evaluate(tokens, null, count, logitRows, logits);
+    }
+
+    @Override
+    public void forwardEmbeddings(float[] embeddings, int count, int logitRows, float[] logits) {
+        checkBatch(count, embeddings.length / config.embeddingLength(), logitRows, logits);
+        evaluate(null, embeddings, count, logitRows, logits);
+    }
+
+    private void checkBatch(int count, int available, int logitRows, float[] logits) {
+        if (count < 1 || count > available) {
+            throw new IllegalArgumentException("cannot evaluate " + count + " inputs out of " + available);
+        }
+        if (logitRows < 0 || logitRows > count) {
+            throw new IllegalArgumentException("logit rows " + logitRows + " must lie in [0, " + count + "]");
+        }
+        if (logitRows > 0 && (logits == null || logits.length < (long) logitRows * config.vocabSize())) {
+            throw new IllegalArgumentException("the logits buffer needs " + (long) logitRows * config.vocabSize() + " floats");
+        }
+        if (count > cache.capacity() - cache.length()) {
+            throw new IllegalArgumentException(count + " inputs at position " + cache.length()
+                    + " exceed the context length of " + cache.capacity() + " positions");
+        }
+    }
+
+    private void evaluate(int[] tokens, float[] embeddings, int count, int logitRows, float[] logits) {
+        int dim = config.embeddingLength();
+        int first = count - logitRows;
+        // Only a request for more logit rows than a batch (e.g. scoring a whole text) needs a larger buffer.
+        float[] finals = logitRows <= maxBatch ? hidden : new float[logitRows * dim];
+        for (int done = 0; done < count; done += maxBatch) {
+            int n = Math.min(maxBatch, count - done);
+            if (tokens != null) {
+                for (int i = 0; i < n; i++) tokenEmbedding.row(tokens[done + i], x, i * dim);
+            } else {
+                System.arraycopy(embeddings, done * dim, x, 0, n * dim);
+            }
+            blocks(n);
+            for (int i = Math.max(0, first - done); i < n; i++) {
+                VectorOps.rmsNorm(x, i * dim, outputNorm, config.rmsEpsilon(), finals, (done + i - first) * dim);
+            }
+        }
+        if (logitRows > 0) output.multiply(pool, finals, logitRows, logits);
+    }
+
+    /** Runs every block over the {@code n} rows of {@link #x}, appending their keys and values to the cache. */
+    private void blocks(int n) {
+        LlamaConfig c = config;
+        int dim = c.embeddingLength();
+        float eps = c.rmsEpsilon();
+        int start = cache.length();
+        prepareRope(start, n);
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.attnNorm, eps, xb, i * dim);
+            layer.wq.multiply(pool, xb, n, q);
+            layer.wk.multiply(pool, xb, n, k);
+            layer.wv.multiply(pool, xb, n, v);
+            rope(q, n, c.headCount());
+            rope(k, n, c.headCountKv());
+            cache.store(l, k, v, n);
+            attnLayer = l;
+            attnCount = n;
+            attnStart = start;
+            pool.forRange(c.headCount(), attentionTask);
+            layer.wo.multiply(pool, att, n, xb2);
+            VectorOps.add(xb2, x, n * dim);
+
+            for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm, eps, xb, i * dim);
+            layer.gate.multiply(pool, xb, n, hGate);
+            layer.up.multiply(pool, xb, n, hUp);
+            VectorOps.swiglu(hGate, hUp, n * c.feedForwardLength());
+            layer.down.multiply(pool, hGate, n, xb2);
+            VectorOps.add(xb2, x, n * dim);
+        }
+        cache.advance(n);
+    }
+
+    /**
+     * Rotation angles for positions {@code start..start+n}, computed as ggml does: pair i turns by
+     * {@code pos · base^(-2i/n_rot)}, the power built by repeated float multiplication.
+     */
+    private void prepareRope(int start, int n) {
+        int half = config.ropeDimensionCount() / 2;
+        float thetaScale = (float) Math.pow(config.ropeFreqBase(), -2.0 / config.ropeDimensionCount());
+        for (int i = 0; i < n; i++) {
+            float theta = start + i;
+            for (int j = 0; j < half; j++) {
+                float angle = config.ropeFreqScale() * (ropeFactors != null ? theta / ropeFactors[j] : theta);
+                ropeCos[i * half + j] = (float) Math.cos(angle);
+                ropeSin[i * half + j] = (float) Math.sin(angle);
+                theta *= thetaScale;
+            }
+        }
+    }
+
+    /** Rotates adjacent pairs (x[2j], x[2j+1]) of the first n_rot dimensions of every head (llama.cpp's "normal" RoPE). */
+    private void rope(float[] vectors, int n, int heads) {
+        int hs = config.headSize();
+        int half = config.ropeDimensionCount() / 2;
+        for (int i = 0; i < n; i++) {
+            for (int h = 0; h < heads; h++) {
+                int base = (i * heads + h) * hs;
+                for (int j = 0; j < half; j++) {
+                    float cos = ropeCos[i * half + j], sin = ropeSin[i * half + j];
+                    float x0 = vectors[base + 2 * j], x1 = vectors[base + 2 * j + 1];
+                    vectors[base + 2 * j] = x0 * cos - x1 * sin;
+                    vectors[base + 2 * j + 1] = x0 * sin + x1 * cos;
+                }
+            }
+        }
+    }
+
+    /** Causal attention for query heads {@code [from, to)} over the cache, each batch row seeing its own prefix. */
+    private void attendHeads(int from, int to) {
+        LlamaConfig c = config;
+        int hs = c.headSize();
+        int qLen = c.queryLength();
+        int kvLen = c.kvLength();
+        float[] keys = cache.keys(attnLayer), values = cache.values(attnLayer);
+        for (int h = from; h < to; h++) {
+            int kvOffset = h / c.kvGroups() * hs;
+            int s0 = h * cache.capacity();
+            for (int i = 0; i < attnCount; i++) {
+                int last = attnStart + i;
+                int qOffset = i * qLen + h * hs;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int t = 0; t <= last; t++) {
+                    float s = VectorOps.dot(q, qOffset, keys, t * kvLen + kvOffset, hs) * attentionScale;
+                    scores[s0 + t] = s;
+                    if (s > max) max = s;
+                }
+                float sum = 0f;
+                for (int t = 0; t <= last; t++) {
+                    float e = (float) Math.exp(scores[s0 + t] - max);
+                    scores[s0 + t] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                Arrays.fill(att, qOffset, qOffset + hs, 0f);
+                for (int t = 0; t <= last; t++) {
+                    VectorOps.axpy(scores[s0 + t] * inv, values, t * kvLen + kvOffset, att, qOffset, hs);
+                }
+            }
+        }
+    }
+
+    private static Matrix matrix(GgufFile file, String name, int rows, int cols) {
+        TensorInfo t = file.tensor(name);
+        if (t.shape().length != 2 || t.cols() != cols || t.rows() != rows) {
+            throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + "]");
+        }
+        return new Matrix(name, format(t), file.tensorData(t), rows, cols);
+    }
+
+    private static float[] vector(GgufFile file, String name, int n) {
+        TensorInfo t = file.tensor(name);
+        if (t.elementCount() != n) {
+            throw new IllegalArgumentException("tensor '" + name + "' has " + t.elementCount() + " elements, expected " + n);
+        }
+        float[] out = new float[n];
+        format(t).dequantize(file.tensorData(t), 0, out, 0, n);
+        return out;
+    }
+
+    private static TensorFormat format(TensorInfo t) {
+        try {
+            return TensorFormat.of(t.type());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one byte of every page, tensor by tensor, so that a large file is resident before the first token. */
+    private static void pageIn(GgufFile file, DoubleConsumer progress) {
+        long total = 0;
+        for (TensorInfo t : file.tensors().values()) total += t.byteSize();
+        long done = 0;
+        int sink = 0;
+        progress.accept(0.0);
+        for (TensorInfo t : file.tensors().values()) {
+            MemorySegment data = file.tensorData(t);
+            for (long at = 0; at < data.byteSize(); at += PAGE) sink += data.get(ValueLayout.JAVA_BYTE, at);
+            done += t.byteSize();
+            progress.accept(total == 0 ? 1.0 : (double) done / total);
+        }
+        if (sink == 42) Thread.onSpinWait(); // keeps the reads from being optimised away
+    }
+
+    @Override
+    public void close() {
+        if (ownedFile != null) ownedFile.close();
+    }
+}
