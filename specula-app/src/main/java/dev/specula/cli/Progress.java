@@ -7,11 +7,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.function.DoubleConsumer;
 
 /** A progress bar on stderr for long work, fed with fractions in [0, 1]; silent when disabled. */
-final class Progress implements AutoCloseable, DoubleConsumer {
+class Progress implements AutoCloseable, DoubleConsumer {
     private static final int SCALE = 1000;
     private final ProgressBar bar;
 
-    private Progress(ProgressBar bar) {
+    Progress(ProgressBar bar) {
         this.bar = bar;
     }
 
@@ -21,6 +21,36 @@ final class Progress implements AutoCloseable, DoubleConsumer {
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate()
                 .clearDisplayOnFinish().hideEta().build();
         return new Progress(bar);
+    }
+
+    /**
+     * An open-ended bar (elapsed time only) that appears only if the work is still running after
+     * {@code delayMillis}, so that quick work prints nothing.
+     */
+    static Progress startDelayed(String task, long delayMillis) {
+        ProgressBar[] holder = new ProgressBar[1];
+        Object lock = new Object();
+        Thread timer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                holder[0] = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                        .clearDisplayOnFinish().build();
+            }
+        });
+        return new Progress(null) {
+            @Override
+            public void close() {
+                timer.interrupt();
+                synchronized (lock) {
+                    if (holder[0] != null) holder[0].close();
+                }
+            }
+        };
     }
 
     @Override

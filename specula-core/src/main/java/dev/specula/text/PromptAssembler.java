@@ -1,0 +1,69 @@
+package dev.specula.text;
+
+import dev.specula.speculative.Prompt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns prompt text with image markers into the model's input, as llama.cpp's mtmd does: the text is cut
+ * at each marker, every text piece is tokenized on its own (BOS only on the first, special tokens parsed),
+ * and each marker is replaced by the next image's embeddings. Images without any marker go before the text.
+ */
+public final class PromptAssembler {
+    /** The marker users write; llama.cpp's own default marker is accepted too. */
+    public static final String MARKER = "<image>";
+    public static final String MTMD_MARKER = "<__media__>";
+
+    private final Tokenizer tokenizer;
+
+    public PromptAssembler(Tokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    /** Raw completion: the text as given, with markers. */
+    public Prompt raw(String text, List<Prompt.Image> images) {
+        String normalized = text.replace(MTMD_MARKER, MARKER);
+        int markers = count(normalized);
+        if (markers == 0 && !images.isEmpty()) {
+            normalized = MARKER.repeat(images.size()) + normalized;
+            markers = images.size();
+        }
+        if (markers != images.size()) {
+            throw new IllegalArgumentException("the prompt has " + markers + " image marker(s) " + MARKER
+                    + " but " + images.size() + " image(s) were given");
+        }
+        List<Prompt.Part> parts = new ArrayList<>();
+        int imageIndex = 0;
+        int from = 0;
+        boolean first = true;
+        while (true) {
+            int at = normalized.indexOf(MARKER, from);
+            String piece = normalized.substring(from, at < 0 ? normalized.length() : at);
+            if (first || !piece.isEmpty()) {
+                int[] ids = tokenizer.encode(piece, first, true);
+                if (ids.length > 0) parts.add(new Prompt.Text(ids));
+            }
+            first = false;
+            if (at < 0) break;
+            parts.add(images.get(imageIndex++));
+            from = at + MARKER.length();
+        }
+        return new Prompt(parts);
+    }
+
+    /** The LLaVA-1.5 conversation template around one user message; images without markers go first. */
+    public Prompt chat(String system, String userMessage, List<Prompt.Image> images) {
+        String message = userMessage.replace(MTMD_MARKER, MARKER);
+        if (count(message) == 0 && !images.isEmpty()) {
+            message = (MARKER + "\n").repeat(images.size()) + message;
+        }
+        return raw(ChatTemplate.vicuna(system, message), images);
+    }
+
+    private static int count(String s) {
+        int n = 0;
+        for (int at = s.indexOf(MARKER); at >= 0; at = s.indexOf(MARKER, at + MARKER.length())) n++;
+        return n;
+    }
+}
