@@ -1,0 +1,289 @@
+/*
+ * Specula's optional native kernels: products of Q4_0 / Q8_0 weight rows with a batch of inputs that
+ * were rounded to Q8_0 blocks (dev.specula.tensor.Q8Activations lays them out). The pure-Java kernels
+ * compute the same sums and are the default; this library only has to be faster, which it is because
+ * C can reach the int8 dot-product instruction (vpdpbusd) that the Vector API does not expose.
+ *
+ * Built by the Maven build with the system C compiler when there is one (see specula-core/pom.xml),
+ * without -march: each level below carries its own target attribute and specula_cpu_level picks one
+ * at run time.
+ *
+ * Inputs, for input t and block j of a row (blocks per row = nb):
+ *   xq[(t*nb + j)*32 + k]  the 32 signed bytes of the block
+ *   xd[(t*nb + j)*8 + l]   its scale d, repeated 8 times (one per int32 lane of a 256-bit half)
+ *   xs[(t*nb + j)*8 + l]   -c * sum(q), repeated 8 times: c = 16 for Q8_0 weights, 1 for Q4_0 weights
+ * Output: out[t*ostride + r] for rows r in [r0, r1).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+enum { LEVEL_SCALAR = 0, LEVEL_AVX2 = 1, LEVEL_AVX512_VNNI = 2 };
+enum { TYPE_Q4_0 = 2, TYPE_Q8_0 = 8 };
+
+#define INLINE static inline __attribute__((always_inline))
+#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+#define T256 __attribute__((target("avx2,fma,f16c")))
+#define MAXR 4
+#define MAXT 8
+
+int specula_cpu_level(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni")) {
+        return LEVEL_AVX512_VNNI;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LEVEL_AVX2;
+    return LEVEL_SCALAR;
+}
+
+static inline uint16_t load_u16(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return h;
+}
+
+/* Half to float without F16C, for the scalar level. */
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t) (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+    if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (man << 13);
+    } else if (exp != 0) {
+        bits = sign | ((exp + 112) << 23) | (man << 13);
+    } else {
+        float f = (float) man * (1.0f / 16777216.0f); /* subnormal: man * 2^-24 */
+        memcpy(&bits, &f, 4);
+        bits |= sign;
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * AVX-512 VNNI: two blocks per 512-bit register. The weights become unsigned bytes (Q4_0: the nibbles,
+ * Q8_0: q + 128), vpdpbusd adds their products with the signed input bytes into 16 int32 lanes, 8 per
+ * block, starting from the input's bias, which takes the 8 or 128 back out. Then, per block, the lanes
+ * are scaled by d_weight * d_input and summed in float.
+ */
+
+T512 INLINE __m512 scales512(const uint8_t *a, const uint8_t *b) {
+    __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128((int) (load_u16(a) | (uint32_t) load_u16(b) << 16)));
+    return _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+                                 _mm512_castps128_ps512(f));
+}
+
+/* Nibbles of blocks a and b as [a low, a high, b low, b high], 16 bytes each. */
+T512 INLINE __m512i q4_bytes512(const uint8_t *qa, const uint8_t *qb) {
+    __m256i ab = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *) qa)),
+                                         _mm_loadu_si128((const __m128i *) qb), 1);
+    __m512i p = _mm512_permutexvar_epi64(_mm512_set_epi64(3, 2, 3, 2, 1, 0, 1, 0), _mm512_castsi256_si512(ab));
+    p = _mm512_mask_blend_epi64(0xCC, p, _mm512_srli_epi16(p, 4));
+    return _mm512_and_si512(p, _mm512_set1_epi8(0x0F));
+}
+
+T512 INLINE __m512i q8_bytes512(const uint8_t *qa, const uint8_t *qb) {
+    __m512i p = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *) qa)),
+                                   _mm256_loadu_si256((const __m256i *) qb), 1);
+    return _mm512_xor_si512(p, _mm512_set1_epi8((char) 0x80));
+}
+
+T512 INLINE __m256i q4_bytes256(const uint8_t *q) {
+    __m128i v = _mm_loadu_si128((const __m128i *) q);
+    __m256i p = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
+    return _mm256_and_si256(p, _mm256_set1_epi8(0x0F));
+}
+
+/* R weight rows x T inputs; every loaded weight register feeds T inputs, every input register R rows. */
+T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
+                         const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+    const int bs = q4 ? 18 : 34;
+    __m512 acc[MAXR][MAXT];
+    for (int r = 0; r < R; r++)
+        for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps();
+    int j = 0;
+    for (; j + 2 <= nb; j += 2) {
+        __m512i u[MAXR];
+        __m512 dw[MAXR];
+        for (int r = 0; r < R; r++) {
+            const uint8_t *b = w + r * rb + (int64_t) j * bs;
+            u[r] = q4 ? q4_bytes512(b + 2, b + bs + 2) : q8_bytes512(b + 2, b + bs + 2);
+            dw[r] = scales512(b, b + bs);
+        }
+        for (int t = 0; t < T; t++) {
+            const int64_t xo = (int64_t) t * nb + j;
+            const __m512i xv = _mm512_loadu_si512(xq + xo * 32);
+            const __m512i bias = _mm512_loadu_si512(xs + xo * 8);
+            const __m512 dx = _mm512_loadu_ps(xd + xo * 8);
+            for (int r = 0; r < R; r++) {
+                __m512i s = _mm512_dpbusd_epi32(bias, u[r], xv);
+                acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw[r], dx), acc[r][t]);
+            }
+        }
+    }
+    if (j < nb) { /* an odd last block, in 256 bits */
+        __m256i u[MAXR];
+        __m256 dw[MAXR];
+        for (int r = 0; r < R; r++) {
+            const uint8_t *b = w + r * rb + (int64_t) j * bs;
+            u[r] = q4 ? q4_bytes256(b + 2)
+                      : _mm256_xor_si256(_mm256_loadu_si256((const __m256i *) (b + 2)), _mm256_set1_epi8((char) 0x80));
+            dw[r] = _mm256_set1_ps(_cvtsh_ss(load_u16(b)));
+        }
+        for (int t = 0; t < T; t++) {
+            const int64_t xo = (int64_t) t * nb + j;
+            const __m256i xv = _mm256_loadu_si256((const __m256i *) (xq + xo * 32));
+            const __m256i bias = _mm256_loadu_si256((const __m256i *) (xs + xo * 8));
+            const __m256 dx = _mm256_loadu_ps(xd + xo * 8);
+            for (int r = 0; r < R; r++) {
+                __m256 p = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_dpbusd_epi32(bias, u[r], xv)), _mm256_mul_ps(dw[r], dx));
+                acc[r][t] = _mm512_add_ps(acc[r][t], _mm512_zextps256_ps512(p));
+            }
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int t = 0; t < T; t++) out[t * ostride + r] = _mm512_reduce_add_ps(acc[r][t]);
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * AVX2: one block per 256-bit register, vpmaddubsw + vpmaddwd in place of vpdpbusd. Q8_0 moves the
+ * weights' signs onto the inputs (vpmaddubsw's pair sums would overflow with q + 128).
+ */
+
+T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
+                         const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+    const int bs = q4 ? 18 : 34;
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[MAXR][MAXT];
+    for (int r = 0; r < R; r++)
+        for (int t = 0; t < T; t++) acc[r][t] = _mm256_setzero_ps();
+    for (int j = 0; j < nb; j++) {
+        __m256i u[MAXR], sgn[MAXR];
+        __m256 dw[MAXR];
+        for (int r = 0; r < R; r++) {
+            const uint8_t *b = w + r * rb + (int64_t) j * bs;
+            if (q4) {
+                __m128i v = _mm_loadu_si128((const __m128i *) (b + 2));
+                __m256i p = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
+                u[r] = _mm256_and_si256(p, _mm256_set1_epi8(0x0F));
+            } else {
+                sgn[r] = _mm256_loadu_si256((const __m256i *) (b + 2));
+                u[r] = _mm256_sign_epi8(sgn[r], sgn[r]);
+            }
+            dw[r] = _mm256_set1_ps(_cvtsh_ss(load_u16(b)));
+        }
+        for (int t = 0; t < T; t++) {
+            const int64_t xo = (int64_t) t * nb + j;
+            const __m256i xv = _mm256_loadu_si256((const __m256i *) (xq + xo * 32));
+            const __m256 dx = _mm256_loadu_ps(xd + xo * 8);
+            const __m256i bias = q4 ? _mm256_loadu_si256((const __m256i *) (xs + xo * 8)) : _mm256_setzero_si256();
+            for (int r = 0; r < R; r++) {
+                __m256i p = _mm256_maddubs_epi16(u[r], q4 ? xv : _mm256_sign_epi8(xv, sgn[r]));
+                __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p, ones), bias);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw[r], dx), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        for (int t = 0; t < T; t++) {
+            __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[r][t]), _mm256_extractf128_ps(acc[r][t], 1));
+            s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+            s = _mm_add_ss(s, _mm_movehdup_ps(s));
+            out[t * ostride + r] = _mm_cvtss_f32(s);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Scalar: the same sums, for CPUs without AVX2 (and as a readable statement of what the others do).
+ */
+static void tile_scalar(int q4, int R, int T, const uint8_t *w, int64_t rb, int nb,
+                        const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+    (void) xs;
+    const int bs = q4 ? 18 : 34;
+    for (int r = 0; r < R; r++) {
+        for (int t = 0; t < T; t++) {
+            float sum = 0.0f;
+            for (int j = 0; j < nb; j++) {
+                const uint8_t *b = w + r * rb + (int64_t) j * bs;
+                const int8_t *x = xq + ((int64_t) t * nb + j) * 32;
+                int isum = 0;
+                if (q4) {
+                    for (int k = 0; k < 16; k++) isum += ((b[2 + k] & 15) - 8) * x[k] + ((b[2 + k] >> 4) - 8) * x[k + 16];
+                } else {
+                    for (int k = 0; k < 32; k++) isum += (int8_t) b[2 + k] * x[k];
+                }
+                sum += (float) isum * (half_to_float(load_u16(b)) * xd[((int64_t) t * nb + j) * 8]);
+            }
+            out[t * ostride + r] = sum;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Dispatch: rows in tiles of R, inputs in groups of at most MAXT (8 for AVX-512, 4 for AVX2), as even as
+ * possible. The row tile is the outer loop, so its weights stay in L1 while every group passes over them.
+ */
+
+#define T_CASES(CALL, Q4, R)                                                  \
+    switch (T) {                                                              \
+        case 1: CALL(Q4, R, 1); break; case 2: CALL(Q4, R, 2); break;         \
+        case 3: CALL(Q4, R, 3); break; case 4: CALL(Q4, R, 4); break;         \
+        case 5: CALL(Q4, R, 5); break; case 6: CALL(Q4, R, 6); break;         \
+        case 7: CALL(Q4, R, 7); break; case 8: CALL(Q4, R, 8); break;         \
+    }
+#define R_CASES(CALL, Q4)                                                     \
+    switch (R) {                                                              \
+        case 1: T_CASES(CALL, Q4, 1) break; case 2: T_CASES(CALL, Q4, 2) break; \
+        case 3: T_CASES(CALL, Q4, 3) break; case 4: T_CASES(CALL, Q4, 4) break; \
+    }
+
+#define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8, \
+                                   xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride)
+#define CALL256(Q4, RR, TT) tile256(Q4, RR, TT, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8, \
+                                   xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride)
+
+T512 static void tile512_any(int q4, int R, int T, int r, int t0, const uint8_t *wr, int64_t rb, int nb,
+                             const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+    if (q4) { R_CASES(CALL512, 1) } else { R_CASES(CALL512, 0) }
+}
+
+T256 static void tile256_any(int q4, int R, int T, int r, int t0, const uint8_t *wr, int64_t rb, int nb,
+                             const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+    if (T > 4) return; /* never asked: AVX2 groups hold at most 4 inputs */
+    if (q4) { R_CASES(CALL256, 1) } else { R_CASES(CALL256, 0) }
+}
+
+/* Rows per tile for a group of T inputs: as many as keep R*T accumulators and 2R weight registers within 32 (AVX-512) or 16. */
+static int rows_for(int level, int t) {
+    if (level == LEVEL_AVX512_VNNI) return t <= 4 ? 4 : t <= 6 ? 3 : 2;
+    return t <= 1 ? 4 : t <= 2 ? 3 : t <= 3 ? 2 : 1;
+}
+
+void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1,
+                         int32_t nb, const int8_t *xq, const float *xd, const int32_t *xs, int32_t batch,
+                         float *out, int32_t ostride) {
+    const int q4 = type == TYPE_Q4_0;
+    const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
+    const int groups = (batch + maxt - 1) / maxt;
+    const int tmax = (batch + groups - 1) / groups;
+    const int rt = level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
+    for (int r = r0; r < r1;) {
+        const int R = r1 - r >= rt ? rt : 1;
+        const uint8_t *wr = w + (int64_t) r * rb;
+        for (int g = 0, t0 = 0; g < groups; g++) {
+            const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
+            const int T = t1 - t0;
+            if (level == LEVEL_AVX512_VNNI) {
+                tile512_any(q4, R, T, r, t0, wr, rb, nb, xq, xd, xs, out, ostride);
+            } else if (level == LEVEL_AVX2) {
+                tile256_any(q4, R, T, r, t0, wr, rb, nb, xq, xd, xs, out, ostride);
+            } else {
+                tile_scalar(q4, R, T, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8,
+                            xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride);
+            }
+            t0 = t1;
+        }
+        r += R;
+    }
+}

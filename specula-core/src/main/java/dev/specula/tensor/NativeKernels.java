@@ -1,0 +1,119 @@
+package dev.specula.tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The optional C kernels ({@code src/main/c/specula_kernels.c}), loaded through FFM from the resource
+ * that the Maven build compiles when a C compiler is present, or from the file named by the system
+ * property {@value #LIBRARY_PROPERTY}. Absent or unloadable, they are simply unavailable and
+ * {@link #problem()} says why.
+ */
+final class NativeKernels {
+    private NativeKernels() {}
+
+    static final String LIBRARY_PROPERTY = "specula.native.library";
+    static final int SCALAR = 0, AVX2 = 1, AVX512_VNNI = 2;
+    private static final String[] LEVEL_NAMES = {"scalar", "avx2", "avx512-vnni"};
+
+    private static final MethodHandle MATMUL;
+    private static final int LEVEL;
+    private static final String PROBLEM;
+
+    static {
+        MethodHandle matmul = null;
+        int level = -1;
+        String problem = null;
+        try {
+            Path lib = locate();
+            SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
+            Linker linker = Linker.nativeLinker();
+            MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_cpu_level"),
+                    FunctionDescriptor.of(JAVA_INT));
+            // critical: no thread-state transition for these short calls, and heap arrays may be passed
+            matmul = linker.downcallHandle(symbols.findOrThrow("specula_matmul_rows"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
+                            ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT),
+                    Linker.Option.critical(true));
+            level = (int) cpuLevel.invokeExact();
+        } catch (Throwable t) {
+            problem = t.getMessage() != null ? t.getMessage() : t.toString();
+            matmul = null;
+            level = -1;
+        }
+        MATMUL = matmul;
+        LEVEL = level;
+        PROBLEM = problem;
+    }
+
+    private static Path locate() throws IOException {
+        String override = System.getProperty(LIBRARY_PROPERTY);
+        if (override != null) return Path.of(override);
+        String resource = "/dev/specula/tensor/native/" + platform() + "/" + System.mapLibraryName("specula_kernels");
+        try (InputStream in = NativeKernels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no native kernel library for " + platform()
+                        + " in this build (it is compiled only where a C compiler was found)");
+            }
+            Path tmp = Files.createTempFile("specula_kernels", System.mapLibraryName(""));
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        }
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + (arch.equals("amd64") ? "x86_64" : arch);
+    }
+
+    static boolean available() {
+        return MATMUL != null;
+    }
+
+    /** Why the library is unavailable, or null. */
+    static String problem() {
+        return PROBLEM;
+    }
+
+    /** The best instruction level of this CPU that the library has code for, or -1 when unavailable. */
+    static int level() {
+        return LEVEL;
+    }
+
+    static String levelName(int level) {
+        return level >= 0 ? LEVEL_NAMES[level] : "unavailable";
+    }
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
+     * ({@code data}, {@code cols} wide) and the {@code batch} inputs in {@code in}, at the given level
+     * (at most {@link #level()}; tests pass lower ones to check each code path).
+     */
+    static void matmulRows(int level, GgmlType type, MemorySegment data, int cols, int rowStart, int rowEnd,
+                           Q8Activations in, int batch, MemorySegment out, int outStride) {
+        if (level > LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + LEVEL);
+        int blocks = cols / 32;
+        try {
+            MATMUL.invokeExact(level, type.id(), data, (long) blocks * type.typeSize(), rowStart, rowEnd, blocks,
+                    in.quants(), in.scales(), in.biases(), batch, out, outStride);
+        } catch (Throwable t) {
+            throw new IllegalStateException("native kernel failed", t);
+        }
+    }
+}
