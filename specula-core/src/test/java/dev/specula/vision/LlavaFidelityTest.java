@@ -1,0 +1,105 @@
+package dev.specula.vision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.specula.Fixtures;
+import dev.specula.model.LlamaModel;
+import dev.specula.model.TestModels;
+import dev.specula.sampling.Sampler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The whole LLaVA path against llama.cpp's multimodal runs, teacher-forced: text chunk, the image's
+ * embeddings as one batch through {@code forwardEmbeddings}, text chunk, then each recorded step's logits
+ * compared and llama.cpp's token fed back. The context-sensitive "diverse" LM on all four images, the
+ * F16 LM, and the Q8_0 mmproj (the image embeddings themselves are checked for all runs in
+ * {@link ClipEncoderFixtureTest}).
+ */
+class LlavaFidelityTest {
+    private static final float RELATIVE_TOLERANCE = 0.02f;
+    /** Below this share of the largest logit, a top-2 margin is within llama.cpp's own noise (README §5). */
+    private static final float CLEAR_MARGIN = 0.005f;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();
+    private static final Map<String, ClipEncoder> ENCODERS = new HashMap<>();
+
+    static Stream<String> runs() {
+        Stream<String> diverse = Stream.of("shapes_160x120", "gradient_97x131", "gray_64x64", "rgba_80x80")
+                .map(img -> "diverse-f16__" + img + ".json");
+        return Stream.concat(diverse, Stream.of("f16__gradient_97x131.json", "f16__mmproj-q8_0__shapes_160x120.json"));
+    }
+
+    @AfterAll
+    static void closeEncoders() {
+        ENCODERS.values().forEach(ClipEncoder::close);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runs")
+    void teacherForcedLogitsMatchLlamaCpp(String name) throws IOException {
+        JsonNode run = JSON.readTree(Fixtures.own("expected/tiny-llava/" + name).toFile());
+        ImageEmbedding image = embedding(run);
+        try (LlamaModel model = TestModels.open(Fixtures.own(run.get("model").asText()))) {
+            int vocab = model.vocabSize();
+            float[] logits = new float[vocab];
+            JsonNode chunks = run.get("chunks");
+            assertThat(chunks).hasSize(3);
+            int[] before = ints(chunks.get(0).get("tokens")), after = ints(chunks.get(2).get("tokens"));
+            model.forward(before, before.length, 0, logits);
+            ENCODERS.get(run.get("mmproj").asText()).checkLanguageModelWidth(model.embeddingLength());
+            model.forwardEmbeddings(image.data(), image.tokens(), 0, logits);
+            model.forward(after, after.length, 1, logits);
+            assertThat(model.position()).isEqualTo(before.length + 64 + after.length);
+            int i = 0;
+            for (JsonNode step : run.get("steps")) {
+                JsonNode top = step.get("top");
+                float scale = 0f;
+                for (float l : logits) scale = Math.max(scale, Math.abs(l));
+                for (JsonNode entry : top) {
+                    int id = entry.get(0).asInt();
+                    assertThat(logits[id]).as("%s step %d: logit of token %d", name, i, id)
+                            .isCloseTo((float) entry.get(1).asDouble(), within(RELATIVE_TOLERANCE * scale));
+                }
+                int token = step.get("token").asInt();
+                if (step.get("margin").asDouble() >= Math.max(0.1f, CLEAR_MARGIN * scale)) {
+                    assertThat(Sampler.argmax(logits, 0, vocab)).as("%s step %d: greedy token", name, i).isEqualTo(token);
+                }
+                model.forward(new int[]{token}, 1, 1, logits);
+                i++;
+            }
+        }
+    }
+
+    /** One encoding per (mmproj, image), reused by every LM that saw it, as a chat keeps an image across turns. */
+    private static synchronized ImageEmbedding embedding(JsonNode run) throws IOException {
+        String mmproj = run.get("mmproj").asText();
+        String key = mmproj + "|" + run.get("image").asText();
+        ImageEmbedding e = ENCODED.get(key);
+        if (e == null) {
+            ClipEncoder encoder = ENCODERS.get(mmproj);
+            if (encoder == null) {
+                encoder = ClipEncoder.open(Fixtures.own(mmproj), TestModels.POOL);
+                ENCODERS.put(mmproj, encoder);
+            }
+            e = encoder.embed(ClipEncoderFixtureTest.decoded(run));
+            ENCODED.put(key, e);
+        }
+        return e;
+    }
+
+    private static int[] ints(JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
+        return out;
+    }
+}
