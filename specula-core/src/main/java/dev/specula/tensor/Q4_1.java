@@ -1,0 +1,96 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.specula.tensor.Lanes.F;
+import static dev.specula.tensor.Lanes.N;
+
+/**
+ * Blocks of 32 values {@code q * d + m} with 4-bit {@code q}: fp16 {@code d}, fp16 {@code m}, then 16 bytes
+ * whose low nibbles are values 0..15 and high nibbles values 16..31 (20 bytes).
+ */
+public final class Q4_1 implements TensorFormat {
+    public static final Q4_1 INSTANCE = new Q4_1();
+    static final int QK = 32;
+    static final int BYTES = 20;
+
+    private Q4_1() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long block = index / QK * BYTES;
+        for (int o = outOffset; o < outOffset + n; o += QK, block += BYTES) {
+            float d = Lanes.half(data, block);
+            float m = Lanes.half(data, block + 2);
+            for (int k = 0; k < QK / 2; k += N) {
+                IntVector q = Lanes.bytes(data, block + 4 + k);
+                Lanes.toFloat(q.and(0xf)).mul(d).add(m).intoArray(out, o + k);
+                Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).mul(d).add(m).intoArray(out, o + QK / 2 + k);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);    // Σ d · Σ q x
+        FloatVector accMin = FloatVector.zero(F); // Σ m · Σ x
+        long block = index / QK * BYTES;
+        for (int xi = xOffset; xi < xOffset + n; xi += QK, block += BYTES) {
+            FloatVector qx = FloatVector.zero(F);
+            FloatVector xs = FloatVector.zero(F);
+            for (int k = 0; k < QK / 2; k += N) {
+                IntVector q = Lanes.bytes(data, block + 4 + k);
+                FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
+                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2 + k);
+                qx = Lanes.toFloat(q.and(0xf)).fma(x0, qx);
+                qx = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).fma(x1, qx);
+                xs = xs.add(x0).add(x1);
+            }
+            acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
+            accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
+        }
+        return acc.add(accMin).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (batch == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+        } else {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        long block = dstOffset;
+        for (int s = srcOffset; s < srcOffset + n; s += QK, block += BYTES) {
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (int j = 0; j < QK; j++) {
+                float v = src[s + j];
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
+            float d = (max - min) / 15;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            dst.set(Layouts.SHORT, block, Float.floatToFloat16(d));
+            dst.set(Layouts.SHORT, block + 2, Float.floatToFloat16(min));
+            for (int j = 0; j < QK / 2; j++) {
+                int q0 = Math.min(15, (int) ((src[s + j] - min) * id + 0.5f));
+                int q1 = Math.min(15, (int) ((src[s + QK / 2 + j] - min) * id + 0.5f));
+                dst.set(Layouts.BYTE, block + 4 + j, (byte) (q0 | (q1 << 4)));
+            }
+        }
+    }
+}

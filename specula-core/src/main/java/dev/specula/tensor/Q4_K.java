@@ -1,0 +1,166 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.specula.tensor.Lanes.F;
+import static dev.specula.tensor.Lanes.N;
+
+/**
+ * Super-blocks of 256 values in 8 sub-blocks of 32, value {@code d·sc_j · q - dmin·m_j} with 4-bit {@code q}:
+ * fp16 {@code d}, fp16 {@code dmin}, 12 bytes of 6-bit scales and mins {@code sc_j, m_j}, then 128 bytes in
+ * four groups of 32 whose low nibbles are sub-block 2g and high nibbles sub-block 2g+1 (144 bytes).
+ * The quantizer is a port of ggml's {@code quantize_row_q4_K_ref} and reproduces llama-quantize's bytes.
+ */
+public final class Q4_K implements TensorFormat {
+    public static final Q4_K INSTANCE = new Q4_K();
+    static final int QK = 256;
+    static final int BYTES = 144;
+
+    private Q4_K() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long block = index / QK * BYTES;
+        for (int o = outOffset; o < outOffset + n; o += QK, block += BYTES) {
+            float d = Lanes.half(data, block);
+            float dmin = Lanes.half(data, block + 2);
+            long scales = scales(data, block + 4);
+            long mins = mins(data, block + 4);
+            for (int g = 0; g < 4; g++) {
+                float d1 = d * sixBits(scales, 2 * g);
+                float d2 = d * sixBits(scales, 2 * g + 1);
+                float m1 = dmin * sixBits(mins, 2 * g);
+                float m2 = dmin * sixBits(mins, 2 * g + 1);
+                for (int k = 0; k < 32; k += N) {
+                    IntVector q = Lanes.bytes(data, block + 16 + 32 * g + k);
+                    Lanes.toFloat(q.and(0xf)).mul(d1).sub(m1).intoArray(out, o + 64 * g + k);
+                    Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).mul(d2).sub(m2)
+                            .intoArray(out, o + 64 * g + 32 + k);
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
+        FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
+        long block = index / QK * BYTES;
+        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
+            float d = Lanes.half(data, block);
+            float dmin = Lanes.half(data, block + 2);
+            long scales = scales(data, block + 4);
+            long mins = mins(data, block + 4);
+            for (int g = 0; g < 4; g++) {
+                FloatVector lo = FloatVector.zero(F);
+                FloatVector hi = FloatVector.zero(F);
+                FloatVector xsLo = FloatVector.zero(F);
+                FloatVector xsHi = FloatVector.zero(F);
+                int xi = xb + 64 * g;
+                for (int k = 0; k < 32; k += N) {
+                    IntVector q = Lanes.bytes(data, block + 16 + 32 * g + k);
+                    FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
+                    FloatVector x1 = FloatVector.fromArray(F, x, xi + 32 + k);
+                    lo = Lanes.toFloat(q.and(0xf)).fma(x0, lo);
+                    hi = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).fma(x1, hi);
+                    xsLo = xsLo.add(x0);
+                    xsHi = xsHi.add(x1);
+                }
+                acc = lo.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g)), acc);
+                acc = hi.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g + 1)), acc);
+                accMin = xsLo.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g)), accMin);
+                accMin = xsHi.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g + 1)), accMin);
+            }
+        }
+        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Entry {@code j} of {@link #scales} or {@link #mins}. */
+    static int sixBits(long packed, int j) {
+        return (int) (packed >>> (8 * j)) & 63;
+    }
+
+    /**
+     * The eight 6-bit scales of the 12 packed bytes at {@code offset} (ggml's {@code get_scale_min_k4}),
+     * one per byte of the result: scales 0..3 are the low 6 bits of bytes 0..3, scales 4..7 the low
+     * nibbles of bytes 8..11 with the top 2 bits of bytes 0..3 above them.
+     */
+    static long scales(MemorySegment data, long offset) {
+        int a = data.get(Layouts.INT, offset);
+        int c = data.get(Layouts.INT, offset + 8);
+        int high = (c & 0x0f0f0f0f) | (((a >>> 6) & 0x03030303) << 4);
+        return (a & 0x3f3f3f3fL) | ((long) high << 32);
+    }
+
+    /** The eight 6-bit mins likewise: bytes 4..7, then the high nibbles of bytes 8..11 and the top bits of 4..7. */
+    static long mins(MemorySegment data, long offset) {
+        int b = data.get(Layouts.INT, offset + 4);
+        int c = data.get(Layouts.INT, offset + 8);
+        int high = ((c >>> 4) & 0x0f0f0f0f) | (((b >>> 6) & 0x03030303) << 4);
+        return (b & 0x3f3f3f3fL) | ((long) high << 32);
+    }
+
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (batch == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+        } else {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        byte[] levels = new byte[QK];
+        byte[] aux = new byte[32];
+        float[] weights = new float[32];
+        float[] scales = new float[8];
+        float[] mins = new float[8];
+        byte[] packed = new byte[12];
+        long block = dstOffset;
+        for (int s = srcOffset; s < srcOffset + n; s += QK, block += BYTES) {
+            for (int j = 0; j < 8; j++) {
+                int xo = s + 32 * j;
+                float sumX2 = 0;
+                for (int l = 0; l < 32; l++) sumX2 += src[xo + l] * src[xo + l];
+                float avX = (float) Math.sqrt(sumX2 / 32);
+                for (int l = 0; l < 32; l++) weights[l] = avX + Math.abs(src[xo + l]);
+                scales[j] = KQuantizer.fitScaleMin(32, 15, src, xo, weights, levels, 32 * j, mins, j, aux,
+                        -1f, 0.1f, 20, false);
+            }
+            short[] dm = KQuantizer.packScalesMins(scales, mins, packed);
+            dst.set(Layouts.SHORT, block, dm[0]);
+            dst.set(Layouts.SHORT, block + 2, dm[1]);
+            MemorySegment.copy(packed, 0, dst, Layouts.BYTE, block + 4, 12);
+            float d = Float.float16ToFloat(dm[0]);
+            float dmin = Float.float16ToFloat(dm[1]);
+            long sc = scales(dst, block + 4);
+            long mn = mins(dst, block + 4);
+            for (int j = 0; j < 8; j++) {
+                float dj = d * sixBits(sc, j);
+                if (dj == 0) continue;
+                float mj = dmin * sixBits(mn, j);
+                for (int l = 0; l < 32; l++) {
+                    int q = KQuantizer.nearestInt((src[s + 32 * j + l] + mj) / dj);
+                    levels[32 * j + l] = (byte) KQuantizer.clamp(q, 0, 15);
+                }
+            }
+            for (int g = 0; g < 4; g++) {
+                for (int l = 0; l < 32; l++) {
+                    int q = levels[64 * g + l] | (levels[64 * g + 32 + l] << 4);
+                    dst.set(Layouts.BYTE, block + 16 + 32 * g + l, (byte) q);
+                }
+            }
+        }
+    }
+}

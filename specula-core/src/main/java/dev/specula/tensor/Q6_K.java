@@ -1,0 +1,140 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.specula.tensor.Lanes.F;
+import static dev.specula.tensor.Lanes.N;
+
+/**
+ * Super-blocks of 256 values {@code d · sc_j · (q - 32)} with 6-bit {@code q} in 16 sub-blocks of 16:
+ * 128 bytes of low nibbles, 64 bytes of 2-bit high parts, 16 signed 8-bit scales, fp16 {@code d}
+ * (210 bytes). Each half of 128 values uses 64 low bytes and 32 high bytes: value {@code l} (of 32) takes
+ * the low nibble of byte l, value 32+l of byte 32+l, 64+l and 96+l their high nibbles, and bits
+ * 0-1, 2-3, 4-5, 6-7 of high byte l in that order.
+ * The quantizer is a port of ggml's {@code quantize_row_q6_K_ref} and reproduces llama-quantize's bytes.
+ */
+public final class Q6_K implements TensorFormat {
+    public static final Q6_K INSTANCE = new Q6_K();
+    static final int QK = 256;
+    static final int BYTES = 210;
+
+    private Q6_K() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q6_K;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long block = index / QK * BYTES;
+        for (int o = outOffset; o < outOffset + n; o += QK, block += BYTES) {
+            float d = Lanes.half(data, block + 208);
+            for (int h = 0; h < 2; h++) {
+                for (int j = 0; j < 2; j++) {
+                    long s = block + 192 + 8 * h + 2 * j;
+                    for (int l = 0; l < 32; l += N) {
+                        IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
+                        IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
+                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).and(0xf).or(hb.and(0x30)).sub(32);
+                        int y = o + 128 * h + 32 * j + l;
+                        Lanes.toFloat(q0).mul(d * data.get(Layouts.BYTE, s + l / 16)).intoArray(out, y);
+                        Lanes.toFloat(q1).mul(d * data.get(Layouts.BYTE, s + 4 + l / 16)).intoArray(out, y + 64);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        long block = index / QK * BYTES;
+        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
+            float d = Lanes.half(data, block + 208);
+            // quarters j and j + 2 of each half share their low bytes (low and high nibbles); one loop body
+            // serves all four, which keeps the method small enough for C2 to inline every vector operation
+            for (int h = 0; h < 2; h++) {
+                for (int j = 0; j < 2; j++) {
+                    long s = block + 192 + 8 * h + 2 * j;
+                    for (int l = 0; l < 32; l += N) {
+                        IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
+                        IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
+                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).and(0xf).or(hb.and(0x30)).sub(32);
+                        int xi = xb + 128 * h + 32 * j + l;
+                        acc = Lanes.toFloat(q0).mul(FloatVector.fromArray(F, x, xi))
+                                .fma(FloatVector.broadcast(F, d * data.get(Layouts.BYTE, s + l / 16)), acc);
+                        acc = Lanes.toFloat(q1).mul(FloatVector.fromArray(F, x, xi + 64))
+                                .fma(FloatVector.broadcast(F, d * data.get(Layouts.BYTE, s + 4 + l / 16)), acc);
+                    }
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (batch == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+        } else {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        byte[] levels = new byte[QK];
+        float[] scales = new float[16];
+        long block = dstOffset;
+        for (int s = srcOffset; s < srcOffset + n; s += QK, block += BYTES) {
+            float maxScale = 0;
+            float maxAbsScale = 0;
+            for (int j = 0; j < 16; j++) {
+                scales[j] = KQuantizer.fitSymmetric(16, 32, src, s + 16 * j, levels, 16 * j);
+                float abs = Math.abs(scales[j]);
+                if (abs > maxAbsScale) {
+                    maxAbsScale = abs;
+                    maxScale = scales[j];
+                }
+            }
+            if (maxAbsScale < KQuantizer.GROUP_MAX_EPS) {
+                dst.asSlice(block, BYTES).fill((byte) 0);
+                continue;
+            }
+            float iscale = -128f / maxScale;
+            short dBits = Float.floatToFloat16(1 / iscale);
+            dst.set(Layouts.SHORT, block + 208, dBits);
+            float d = Float.float16ToFloat(dBits);
+            for (int j = 0; j < 16; j++) {
+                byte scale = (byte) Math.min(127, KQuantizer.nearestInt(iscale * scales[j]));
+                dst.set(Layouts.BYTE, block + 192 + j, scale);
+                float dj = d * scale;
+                if (dj == 0) continue;
+                for (int l = 0; l < 16; l++) {
+                    int q = KQuantizer.nearestInt(src[s + 16 * j + l] / dj);
+                    levels[16 * j + l] = (byte) (KQuantizer.clamp(q, -32, 31) + 32);
+                }
+            }
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l++) {
+                    int q1 = levels[128 * h + l];
+                    int q2 = levels[128 * h + 32 + l];
+                    int q3 = levels[128 * h + 64 + l];
+                    int q4 = levels[128 * h + 96 + l];
+                    dst.set(Layouts.BYTE, block + 64 * h + l, (byte) ((q1 & 0xf) | ((q3 & 0xf) << 4)));
+                    dst.set(Layouts.BYTE, block + 64 * h + 32 + l, (byte) ((q2 & 0xf) | ((q4 & 0xf) << 4)));
+                    dst.set(Layouts.BYTE, block + 128 + 32 * h + l,
+                            (byte) ((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6)));
+                }
+            }
+        }
+    }
+}
