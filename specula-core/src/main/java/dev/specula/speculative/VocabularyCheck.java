@@ -1,5 +1,7 @@
 package dev.specula.speculative;
 
+import dev.specula.text.Tokenizer;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +14,11 @@ public final class VocabularyCheck {
     private static final int SHOWN = 5;
 
     private VocabularyCheck() {}
+
+    /** {@link #requireCompatible(String[], boolean[], String[], boolean[])} over two tokenizers' vocabularies. */
+    public static void requireCompatible(Tokenizer target, Tokenizer draft) {
+        requireCompatible(texts(target), specials(target), texts(draft), specials(draft));
+    }
 
     /**
      * @throws IllegalArgumentException saying how many ids differ (an id only one side has counts) and
@@ -35,6 +42,18 @@ public final class VocabularyCheck {
                 : " (target has " + targetTokens.length + " tokens, draft " + draftTokens.length + ")";
         throw new IllegalArgumentException("draft vocabulary does not match the target's: " + differing + " of " + n
                 + " tokens differ" + sizes + "; first: " + String.join("; ", shown));
+    }
+
+    private static String[] texts(Tokenizer t) {
+        String[] out = new String[t.vocabSize()];
+        for (int id = 0; id < out.length; id++) out[id] = t.tokenText(id);
+        return out;
+    }
+
+    private static boolean[] specials(Tokenizer t) {
+        boolean[] out = new boolean[t.vocabSize()];
+        for (int id = 0; id < out.length; id++) out[id] = t.isSpecial(id);
+        return out;
     }
 
     private static String quote(String s) {
