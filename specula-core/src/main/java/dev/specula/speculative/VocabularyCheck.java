@@ -1,24 +1,18 @@
 package dev.specula.speculative;
 
-import dev.specula.text.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Refuses a draft whose token ids mean something else to the target: speculative decoding compares ids,
  * so every draft id must stand for the same string. Special tokens may differ in text (their meaning is
- * their role), but only where both sides mark the id special.
+ * their role), but only where both sides mark the id special. It takes plain token lists (a tokenizer's
+ * {@code tokenText} and {@code isSpecial} for every id) so that this package does not depend on the text one.
  */
 public final class VocabularyCheck {
     private static final int SHOWN = 5;
 
     private VocabularyCheck() {}
-
-    /** {@link #requireCompatible(String[], boolean[], String[], boolean[])} over two tokenizers' vocabularies. */
-    public static void requireCompatible(Tokenizer target, Tokenizer draft) {
-        requireCompatible(texts(target), specials(target), texts(draft), specials(draft));
-    }
 
     /**
      * @throws IllegalArgumentException saying how many ids differ (an id only one side has counts) and
@@ -42,18 +36,6 @@ public final class VocabularyCheck {
                 : " (target has " + targetTokens.length + " tokens, draft " + draftTokens.length + ")";
         throw new IllegalArgumentException("draft vocabulary does not match the target's: " + differing + " of " + n
                 + " tokens differ" + sizes + "; first: " + String.join("; ", shown));
-    }
-
-    private static String[] texts(Tokenizer t) {
-        String[] out = new String[t.vocabSize()];
-        for (int id = 0; id < out.length; id++) out[id] = t.tokenText(id);
-        return out;
-    }
-
-    private static boolean[] specials(Tokenizer t) {
-        boolean[] out = new boolean[t.vocabSize()];
-        for (int id = 0; id < out.length; id++) out[id] = t.isSpecial(id);
-        return out;
     }
 
     private static String quote(String s) {
