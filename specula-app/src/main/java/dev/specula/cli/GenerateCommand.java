@@ -16,7 +16,7 @@ import dev.specula.speculative.FixedGamma;
 import dev.specula.speculative.GammaPolicy;
 import dev.specula.speculative.ModelDrafter;
 import dev.specula.speculative.NgramDrafter;
-import dev.specula.speculative.Prompt;
+import dev.specula.model.Prompt;
 import dev.specula.speculative.SpeculativeDecoder;
 import dev.specula.speculative.VocabularyCheck;
 import dev.specula.tensor.Backend;

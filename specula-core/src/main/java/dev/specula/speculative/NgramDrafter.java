@@ -1,5 +1,6 @@
 package dev.specula.speculative;
 
+import dev.specula.model.Prompt;
 import dev.specula.sampling.Sampler;
 
 import java.util.Arrays;

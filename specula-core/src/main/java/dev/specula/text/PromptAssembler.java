@@ -1,6 +1,6 @@
 package dev.specula.text;
 
-import dev.specula.speculative.Prompt;
+import dev.specula.model.Prompt;
 
 import java.util.ArrayList;
 import java.util.List;

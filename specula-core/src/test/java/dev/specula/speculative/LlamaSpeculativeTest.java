@@ -1,5 +1,6 @@
 package dev.specula.speculative;
 
+import dev.specula.model.Prompt;
 import dev.specula.Fixtures;
 import dev.specula.gguf.GgufFile;
 import dev.specula.model.LanguageModel;

@@ -1,6 +1,5 @@
-package dev.specula.speculative;
+package dev.specula.model;
 
-import dev.specula.model.LanguageModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +13,7 @@ import java.util.List;
 public record Prompt(List<Part> parts) {
 
     /** Inputs are fed in batches of at most this many positions. */
-    static final int BATCH = 256;
+    public static final int BATCH = 256;
 
     public sealed interface Part permits Text, Image {
         /** Positions the part occupies in the KV cache. */
@@ -98,7 +97,7 @@ public record Prompt(List<Part> parts) {
     }
 
     /** Feeds {@code tokens[0..count)} in batches; the logits of the last one end up in {@code logits}. */
-    static int feedTokens(LanguageModel model, int[] tokens, int count, float[] logits) {
+    public static int feedTokens(LanguageModel model, int[] tokens, int count, float[] logits) {
         int calls = 0;
         for (int start = 0; start < count; start += BATCH) {
             int n = Math.min(BATCH, count - start);
