@@ -6,6 +6,8 @@ import dev.specula.synth.LlamaShape;
 import dev.specula.synth.LlamaSynth;
 import dev.specula.synth.SynthVocabulary;
 import dev.specula.tensor.GgmlType;
+import dev.specula.vision.MmprojShape;
+import dev.specula.vision.MmprojSynth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +18,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {"Writes a random-weight Llama-family model (streamed to disk), for tests and benchmarks.",
-                "Named shapes: ${COMPLETION-CANDIDATES}"})
+                "With --mmproj it writes a CLIP vision tower + LLaVA-1.5 projector instead (shapes: tiny, clip-vit-l-336)."})
 final class SynthCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, required = true, description = "Output GGUF path.")
@@ -24,6 +26,12 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--like", description = "A named shape: tiny, tiny-draft, llama2-7b, llama2-13b, draft-115m, llama-68m.")
     String like;
+
+    @Option(names = "--mmproj", description = "Write an mmproj (vision tower + projector) instead of a language model.")
+    boolean mmproj;
+
+    @Option(names = "--projection-dim", description = "With --mmproj: the language model width the projector maps to.")
+    Integer projectionDim;
 
     @Option(names = "--dim", description = "Embedding width.") Integer dim;
     @Option(names = "--layers", description = "Number of blocks.") Integer layers;
@@ -49,6 +57,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (mmproj) return writeMmproj();
         LlamaShape s = like != null ? LlamaShape.named(like) : new LlamaShape(0, 0, 0, 0, 0, 0, 2048);
         s = new LlamaShape(dim != null ? dim : s.embedding(), layers != null ? layers : s.layers(),
                 heads != null ? heads : s.heads(), kvHeads != null ? kvHeads : (heads != null && like == null ? heads : s.kvHeads()),
@@ -75,6 +84,26 @@ final class SynthCommand implements Callable<Integer> {
             Files.deleteIfExists(tmp);
             throw e;
         }
+        return finish(tmp);
+    }
+
+    private Integer writeMmproj() throws Exception {
+        if (like == null) throw new IllegalArgumentException("--mmproj needs --like tiny or --like clip-vit-l-336");
+        MmprojShape shape = MmprojShape.named(like);
+        if (projectionDim != null) shape = shape.withProjection(projectionDim);
+        GgmlType t = GgmlType.parse(type);
+        if (output.getParent() != null) Files.createDirectories(output.getParent());
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        try (Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
+            MmprojSynth.write(tmp, shape, t, seed, p);
+        } catch (Exception e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return finish(tmp);
+    }
+
+    private Integer finish(Path tmp) throws Exception {
         Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         System.err.printf("wrote %s (%,d bytes)%n", output, Files.size(output));
         return 0;

@@ -92,4 +92,15 @@ class CliCommandsTest {
         assertThat(g.exitCode()).as(g.err()).isZero();
         assertThat(JSON.readTree(g.out()).get("tokens")).hasSize(3);
     }
+
+    @Test
+    void synthWritesAnMmprojThatPairsWithTheTinyModel() throws Exception {
+        Path mm = tmp.resolve("mm.gguf");
+        CliRun s = CliRun.of("synth", "--mmproj", "--like", "tiny", "-o", mm.toString(), "--quiet");
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        CliRun g = CliRun.of("generate", "-m", f("tiny-llava-lm-f16.gguf"), "--mmproj", mm.toString(),
+                "--image", f("images/gray_64x64.png"), "-p", "<image>hello", "-n", "2", "--temp", "0", "--json");
+        assertThat(g.exitCode()).as(g.err()).isZero();
+        assertThat(JSON.readTree(g.out()).get("image_tokens").asInt()).isEqualTo(64);
+    }
 }
