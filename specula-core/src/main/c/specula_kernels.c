@@ -8,10 +8,13 @@
  * without -march: each level below carries its own target attribute and specula_cpu_level picks one
  * at run time.
  *
- * Inputs, for input t and block j of a row (blocks per row = nb):
- *   xq[(t*nb + j)*32 + k]  the 32 signed bytes of the block
- *   xd[(t*nb + j)*8 + l]   its scale d, repeated 8 times (one per int32 lane of a 256-bit half)
- *   xs[(t*nb + j)*8 + l]   -c * sum(q), repeated 8 times: c = 16 for Q8_0 weights, 1 for Q4_0 weights
+ * Inputs: input t starts at x + t * xstride and holds its blocks in pairs, 192 bytes a pair:
+ *   [ 0, 64)  the 32 signed bytes of block 2p, then those of block 2p + 1
+ *   [64,128)  their scales d, each repeated 8 times as floats (one per int32 lane of a 256-bit half)
+ *   [128,192) -c * sum(q) of each, repeated 8 times as int32: c = 16 for Q8_0 weights, 1 for Q4_0
+ * so that a 512-bit register holds one pair and a 256-bit one a block. Interleaving the three, and the
+ * stride's extra 64 bytes, keep the inputs' streams off a single L1 set: with three arrays at 4 KiB
+ * strides, five inputs already needed 15 ways of a 12-way cache and ran 3.5x slower.
  * Output: out[t*ostride + r] for rows r in [r0, r1).
  */
 #include <stdint.h>
@@ -24,6 +27,12 @@ enum { TYPE_Q4_0 = 2, TYPE_Q8_0 = 8 };
 #define INLINE static inline __attribute__((always_inline))
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define T256 __attribute__((target("avx2,fma,f16c")))
+/* Loops over the R rows and T inputs of a tile must unroll completely, or the accumulators go to memory. */
+#define UNROLL _Pragma("GCC unroll 8")
+#define PAIR 192
+#define XQ(x, j) ((const int8_t *) ((x) + ((j) >> 1) * PAIR + ((j) & 1) * 32))
+#define XD(x, j) ((const float *) ((x) + ((j) >> 1) * PAIR + 64 + ((j) & 1) * 32))
+#define XS(x, j) ((const int32_t *) ((x) + ((j) >> 1) * PAIR + 128 + ((j) & 1) * 32))
 #define MAXR 4
 #define MAXT 8
 
@@ -96,25 +105,30 @@ T512 INLINE __m256i q4_bytes256(const uint8_t *q) {
 
 /* R weight rows x T inputs; every loaded weight register feeds T inputs, every input register R rows. */
 T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
-                         const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+                         const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     const int bs = q4 ? 18 : 34;
     __m512 acc[MAXR][MAXT];
+    UNROLL
     for (int r = 0; r < R; r++)
+        UNROLL
         for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps();
     int j = 0;
     for (; j + 2 <= nb; j += 2) {
         __m512i u[MAXR];
         __m512 dw[MAXR];
+        UNROLL
         for (int r = 0; r < R; r++) {
             const uint8_t *b = w + r * rb + (int64_t) j * bs;
             u[r] = q4 ? q4_bytes512(b + 2, b + bs + 2) : q8_bytes512(b + 2, b + bs + 2);
             dw[r] = scales512(b, b + bs);
         }
+        UNROLL
         for (int t = 0; t < T; t++) {
-            const int64_t xo = (int64_t) t * nb + j;
-            const __m512i xv = _mm512_loadu_si512(xq + xo * 32);
-            const __m512i bias = _mm512_loadu_si512(xs + xo * 8);
-            const __m512 dx = _mm512_loadu_ps(xd + xo * 8);
+            const uint8_t *xt = x + t * xstride;
+            const __m512i xv = _mm512_loadu_si512(XQ(xt, j));
+            const __m512i bias = _mm512_loadu_si512(XS(xt, j));
+            const __m512 dx = _mm512_loadu_ps(XD(xt, j));
+            UNROLL
             for (int r = 0; r < R; r++) {
                 __m512i s = _mm512_dpbusd_epi32(bias, u[r], xv);
                 acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw[r], dx), acc[r][t]);
@@ -124,24 +138,29 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
     if (j < nb) { /* an odd last block, in 256 bits */
         __m256i u[MAXR];
         __m256 dw[MAXR];
+        UNROLL
         for (int r = 0; r < R; r++) {
             const uint8_t *b = w + r * rb + (int64_t) j * bs;
             u[r] = q4 ? q4_bytes256(b + 2)
                       : _mm256_xor_si256(_mm256_loadu_si256((const __m256i *) (b + 2)), _mm256_set1_epi8((char) 0x80));
             dw[r] = _mm256_set1_ps(_cvtsh_ss(load_u16(b)));
         }
+        UNROLL
         for (int t = 0; t < T; t++) {
-            const int64_t xo = (int64_t) t * nb + j;
-            const __m256i xv = _mm256_loadu_si256((const __m256i *) (xq + xo * 32));
-            const __m256i bias = _mm256_loadu_si256((const __m256i *) (xs + xo * 8));
-            const __m256 dx = _mm256_loadu_ps(xd + xo * 8);
+            const uint8_t *xt = x + t * xstride;
+            const __m256i xv = _mm256_loadu_si256((const __m256i *) XQ(xt, j));
+            const __m256i bias = _mm256_loadu_si256((const __m256i *) XS(xt, j));
+            const __m256 dx = _mm256_loadu_ps(XD(xt, j));
+            UNROLL
             for (int r = 0; r < R; r++) {
                 __m256 p = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_dpbusd_epi32(bias, u[r], xv)), _mm256_mul_ps(dw[r], dx));
                 acc[r][t] = _mm512_add_ps(acc[r][t], _mm512_zextps256_ps512(p));
             }
         }
     }
+    UNROLL
     for (int r = 0; r < R; r++)
+        UNROLL
         for (int t = 0; t < T; t++) out[t * ostride + r] = _mm512_reduce_add_ps(acc[r][t]);
 }
 
@@ -151,15 +170,18 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
  */
 
 T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
-                         const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+                         const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     const int bs = q4 ? 18 : 34;
     const __m256i ones = _mm256_set1_epi16(1);
     __m256 acc[MAXR][MAXT];
+    UNROLL
     for (int r = 0; r < R; r++)
+        UNROLL
         for (int t = 0; t < T; t++) acc[r][t] = _mm256_setzero_ps();
     for (int j = 0; j < nb; j++) {
         __m256i u[MAXR], sgn[MAXR];
         __m256 dw[MAXR];
+        UNROLL
         for (int r = 0; r < R; r++) {
             const uint8_t *b = w + r * rb + (int64_t) j * bs;
             if (q4) {
@@ -172,11 +194,13 @@ T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *
             }
             dw[r] = _mm256_set1_ps(_cvtsh_ss(load_u16(b)));
         }
+        UNROLL
         for (int t = 0; t < T; t++) {
-            const int64_t xo = (int64_t) t * nb + j;
-            const __m256i xv = _mm256_loadu_si256((const __m256i *) (xq + xo * 32));
-            const __m256 dx = _mm256_loadu_ps(xd + xo * 8);
-            const __m256i bias = q4 ? _mm256_loadu_si256((const __m256i *) (xs + xo * 8)) : _mm256_setzero_si256();
+            const uint8_t *xt = x + t * xstride;
+            const __m256i xv = _mm256_loadu_si256((const __m256i *) XQ(xt, j));
+            const __m256 dx = _mm256_loadu_ps(XD(xt, j));
+            const __m256i bias = q4 ? _mm256_loadu_si256((const __m256i *) XS(xt, j)) : _mm256_setzero_si256();
+            UNROLL
             for (int r = 0; r < R; r++) {
                 __m256i p = _mm256_maddubs_epi16(u[r], q4 ? xv : _mm256_sign_epi8(xv, sgn[r]));
                 __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p, ones), bias);
@@ -184,7 +208,9 @@ T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *
             }
         }
     }
+    UNROLL
     for (int r = 0; r < R; r++) {
+        UNROLL
         for (int t = 0; t < T; t++) {
             __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[r][t]), _mm256_extractf128_ps(acc[r][t], 1));
             s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -198,22 +224,21 @@ T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *
  * Scalar: the same sums, for CPUs without AVX2 (and as a readable statement of what the others do).
  */
 static void tile_scalar(int q4, int R, int T, const uint8_t *w, int64_t rb, int nb,
-                        const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
-    (void) xs;
+                        const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     const int bs = q4 ? 18 : 34;
     for (int r = 0; r < R; r++) {
         for (int t = 0; t < T; t++) {
             float sum = 0.0f;
             for (int j = 0; j < nb; j++) {
                 const uint8_t *b = w + r * rb + (int64_t) j * bs;
-                const int8_t *x = xq + ((int64_t) t * nb + j) * 32;
+                const int8_t *q = XQ(x + t * xstride, j);
                 int isum = 0;
                 if (q4) {
-                    for (int k = 0; k < 16; k++) isum += ((b[2 + k] & 15) - 8) * x[k] + ((b[2 + k] >> 4) - 8) * x[k + 16];
+                    for (int k = 0; k < 16; k++) isum += ((b[2 + k] & 15) - 8) * q[k] + ((b[2 + k] >> 4) - 8) * q[k + 16];
                 } else {
-                    for (int k = 0; k < 32; k++) isum += (int8_t) b[2 + k] * x[k];
+                    for (int k = 0; k < 32; k++) isum += (int8_t) b[2 + k] * q[k];
                 }
-                sum += (float) isum * (half_to_float(load_u16(b)) * xd[((int64_t) t * nb + j) * 8]);
+                sum += (float) isum * (half_to_float(load_u16(b)) * XD(x + t * xstride, j)[0]);
             }
             out[t * ostride + r] = sum;
         }
@@ -238,18 +263,16 @@ static void tile_scalar(int q4, int R, int T, const uint8_t *w, int64_t rb, int 
         case 3: T_CASES(CALL, Q4, 3) break; case 4: T_CASES(CALL, Q4, 4) break; \
     }
 
-#define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8, \
-                                   xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride)
-#define CALL256(Q4, RR, TT) tile256(Q4, RR, TT, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8, \
-                                   xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride)
+#define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
+#define CALL256(Q4, RR, TT) tile256(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
 
-T512 static void tile512_any(int q4, int R, int T, int r, int t0, const uint8_t *wr, int64_t rb, int nb,
-                             const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+T512 static void tile512_any(int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
+                             const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     if (q4) { R_CASES(CALL512, 1) } else { R_CASES(CALL512, 0) }
 }
 
-T256 static void tile256_any(int q4, int R, int T, int r, int t0, const uint8_t *wr, int64_t rb, int nb,
-                             const int8_t *xq, const float *xd, const int32_t *xs, float *out, int64_t ostride) {
+T256 static void tile256_any(int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
+                             const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     if (T > 4) return; /* never asked: AVX2 groups hold at most 4 inputs */
     if (q4) { R_CASES(CALL256, 1) } else { R_CASES(CALL256, 0) }
 }
@@ -261,8 +284,7 @@ static int rows_for(int level, int t) {
 }
 
 void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1,
-                         int32_t nb, const int8_t *xq, const float *xd, const int32_t *xs, int32_t batch,
-                         float *out, int32_t ostride) {
+                         int32_t nb, const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride) {
     const int q4 = type == TYPE_Q4_0;
     const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
     const int groups = (batch + maxt - 1) / maxt;
@@ -275,12 +297,11 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
             if (level == LEVEL_AVX512_VNNI) {
-                tile512_any(q4, R, T, r, t0, wr, rb, nb, xq, xd, xs, out, ostride);
+                tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
             } else if (level == LEVEL_AVX2) {
-                tile256_any(q4, R, T, r, t0, wr, rb, nb, xq, xd, xs, out, ostride);
+                tile256_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
             } else {
-                tile_scalar(q4, R, T, wr, rb, nb, xq + (int64_t) t0 * nb * 32, xd + (int64_t) t0 * nb * 8,
-                            xs + (int64_t) t0 * nb * 8, out + (int64_t) t0 * ostride + r, ostride);
+                tile_scalar(q4, R, T, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride);
             }
             t0 = t1;
         }

@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
  * dequantize. Each thread dequantizes a tile of {@value #R} rows x {@value #CHUNK} columns into an
  * L1-sized buffer once, then runs a register-tiled float kernel over it for every group of up to 4
  * inputs: each loaded weight vector feeds 4 inputs and each loaded input vector feeds 4 rows.
- * Accumulators live in registers within a chunk and in a small per-thread buffer between chunks.
+ * Accumulators live in registers within a chunk and in a small per-thread buffer between chunks; each
+ * kernel loads and stores its own, since no helper may take or return a vector (see {@link Q8_0}).
  */
 final class MatMul {
     private MatMul() {}
@@ -51,16 +52,16 @@ final class MatMul {
                 for (int i = 0; i < rows; i++) {
                     format.dequantize(data, (long) (r0 + i) * cols + c0, w, i * CHUNK, len);
                 }
-                boolean first = c0 == 0;
+                if (c0 == 0) java.util.Arrays.fill(acc, 0, tiles * TILE, 0f);
                 for (int t = 0, b = 0; b < batch; t++, b += 4) {
                     int xo = b * cols + c0;
                     int n = Math.min(4, batch - b);
                     int a = t * TILE;
                     if (n == 4) {
-                        tile4(w, len, x, xo, cols, acc, a, first);
+                        tile4(w, len, x, xo, cols, acc, a);
                     } else {
-                        if (n >= 2) tile2(w, len, x, xo, cols, acc, a, first);
-                        if (n != 2) tile1(w, len, x, xo + (n - 1) * cols, acc, a + (n - 1) * L, first);
+                        if (n >= 2) tile2(w, len, x, xo, cols, acc, a);
+                        if (n != 2) tile1(w, len, x, xo + (n - 1) * cols, acc, a + (n - 1) * L);
                     }
                 }
             }
@@ -75,20 +76,16 @@ final class MatMul {
         }
     }
 
-    private static FloatVector start(float[] acc, int at, boolean first) {
-        return first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, at);
-    }
-
     /** 4 rows x 4 inputs; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * L]}. */
-    private static void tile4(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a, boolean first) {
-        FloatVector a00 = start(acc, a, first), a01 = start(acc, a + L, first);
-        FloatVector a02 = start(acc, a + 2 * L, first), a03 = start(acc, a + 3 * L, first);
-        FloatVector a10 = start(acc, a + 4 * L, first), a11 = start(acc, a + 5 * L, first);
-        FloatVector a12 = start(acc, a + 6 * L, first), a13 = start(acc, a + 7 * L, first);
-        FloatVector a20 = start(acc, a + 8 * L, first), a21 = start(acc, a + 9 * L, first);
-        FloatVector a22 = start(acc, a + 10 * L, first), a23 = start(acc, a + 11 * L, first);
-        FloatVector a30 = start(acc, a + 12 * L, first), a31 = start(acc, a + 13 * L, first);
-        FloatVector a32 = start(acc, a + 14 * L, first), a33 = start(acc, a + 15 * L, first);
+    private static void tile4(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + L);
+        FloatVector a02 = FloatVector.fromArray(S, acc, a + 2 * L), a03 = FloatVector.fromArray(S, acc, a + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * L), a11 = FloatVector.fromArray(S, acc, a + 5 * L);
+        FloatVector a12 = FloatVector.fromArray(S, acc, a + 6 * L), a13 = FloatVector.fromArray(S, acc, a + 7 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * L), a21 = FloatVector.fromArray(S, acc, a + 9 * L);
+        FloatVector a22 = FloatVector.fromArray(S, acc, a + 10 * L), a23 = FloatVector.fromArray(S, acc, a + 11 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * L), a31 = FloatVector.fromArray(S, acc, a + 13 * L);
+        FloatVector a32 = FloatVector.fromArray(S, acc, a + 14 * L), a33 = FloatVector.fromArray(S, acc, a + 15 * L);
         int x1 = xo + cols, x2 = x1 + cols, x3 = x2 + cols;
         for (int k = 0; k < len; k += L) {
             FloatVector w0 = FloatVector.fromArray(S, w, k);
@@ -111,11 +108,11 @@ final class MatMul {
     }
 
     /** 4 rows x the 2 inputs at {@code xo} and {@code xo + cols}, accumulators for inputs 0 and 1 of the tile. */
-    private static void tile2(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a, boolean first) {
-        FloatVector a00 = start(acc, a, first), a01 = start(acc, a + L, first);
-        FloatVector a10 = start(acc, a + 4 * L, first), a11 = start(acc, a + 5 * L, first);
-        FloatVector a20 = start(acc, a + 8 * L, first), a21 = start(acc, a + 9 * L, first);
-        FloatVector a30 = start(acc, a + 12 * L, first), a31 = start(acc, a + 13 * L, first);
+    private static void tile2(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * L), a11 = FloatVector.fromArray(S, acc, a + 5 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * L), a21 = FloatVector.fromArray(S, acc, a + 9 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * L), a31 = FloatVector.fromArray(S, acc, a + 13 * L);
         int x1 = xo + cols;
         for (int k = 0; k < len; k += L) {
             FloatVector w0 = FloatVector.fromArray(S, w, k);
@@ -134,9 +131,9 @@ final class MatMul {
     }
 
     /** 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * L}. */
-    private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a, boolean first) {
-        FloatVector a0 = start(acc, a, first), a1 = start(acc, a + 4 * L, first);
-        FloatVector a2 = start(acc, a + 8 * L, first), a3 = start(acc, a + 12 * L, first);
+    private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a) {
+        FloatVector a0 = FloatVector.fromArray(S, acc, a), a1 = FloatVector.fromArray(S, acc, a + 4 * L);
+        FloatVector a2 = FloatVector.fromArray(S, acc, a + 8 * L), a3 = FloatVector.fromArray(S, acc, a + 12 * L);
         for (int k = 0; k < len; k += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + k);
             a0 = FloatVector.fromArray(S, w, k).fma(v, a0);

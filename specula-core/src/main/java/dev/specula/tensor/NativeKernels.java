@@ -47,7 +47,7 @@ final class NativeKernels {
             // critical: no thread-state transition for these short calls, and heap arrays may be passed
             matmul = linker.downcallHandle(symbols.findOrThrow("specula_matmul_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT),
+                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
                     Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
@@ -111,7 +111,7 @@ final class NativeKernels {
         int blocks = cols / 32;
         try {
             MATMUL.invokeExact(level, type.id(), data, (long) blocks * type.typeSize(), rowStart, rowEnd, blocks,
-                    in.quants(), in.scales(), in.biases(), batch, out, outStride);
+                    in.packed(), in.stride(), batch, out, outStride);
         } catch (Throwable t) {
             throw new IllegalStateException("native kernel failed", t);
         }

@@ -29,6 +29,10 @@ public final class Q4_0 implements TensorFormat {
         return GgmlType.Q4_0;
     }
 
+    // No helper methods that take or return vectors: see Q8_0. The high nibbles are shifted on int lanes
+    // because x86 has no byte shift (C2 would emulate one); the bits that cross into a neighbouring byte
+    // land in its high nibble, which the mask clears.
+
     @Override
     public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
         long off = index / BLOCK * BYTES;
@@ -36,59 +40,39 @@ public final class Q4_0 implements TensorFormat {
             float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
             for (int h = 0; h < BLOCK / 2; h += L) {
                 ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
-                toFloat(low(q)).mul(d).intoArray(out, o + h);
-                toFloat(high(q)).mul(d).intoArray(out, o + BLOCK / 2 + h);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0x0F).sub((byte) 8);
+                ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).mul(d).intoArray(out, o + h);
+                ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0)).mul(d).intoArray(out, o + BLOCK / 2 + h);
             }
         }
     }
 
-    /** Low nibbles minus 8. */
-    private static ByteVector low(ByteVector q) {
-        return q.and((byte) 0x0F).sub((byte) 8);
-    }
-
-    /**
-     * High nibbles minus 8. The shift runs on int lanes because x86 has no byte shift (C2 would emulate
-     * one); the bits that cross into a neighbouring byte land in its high nibble, which the mask clears.
-     */
-    private static ByteVector high(ByteVector q) {
-        return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                .and((byte) 0x0F).sub((byte) 8);
-    }
-
-    private static FloatVector toFloat(ByteVector q) {
-        return (FloatVector) q.convertShape(VectorOperators.B2F, S, 0);
-    }
-
+    /** Two accumulators over alternating blocks, so that consecutive fused multiply-adds do not wait on each other. */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         long off = index / BLOCK * BYTES;
         int blocks = n / BLOCK;
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
-        int i = 0;
-        for (; i + 1 < blocks; i += 2, off += 2 * BYTES) {
-            acc0 = blockDot(data, off, x, xOffset + i * BLOCK).fma(scale(data, off), acc0);
-            acc1 = blockDot(data, off + BYTES, x, xOffset + (i + 1) * BLOCK).fma(scale(data, off + BYTES), acc1);
-        }
-        if (i < blocks) {
-            acc0 = blockDot(data, off, x, xOffset + i * BLOCK).fma(scale(data, off), acc0);
+        for (int i = 0; i < blocks; i++, off += BYTES) {
+            FloatVector s = FloatVector.zero(S);
+            int xo = xOffset + i * BLOCK;
+            for (int h = 0; h < BLOCK / 2; h += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0x0F).sub((byte) 8);
+                s = ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).fma(FloatVector.fromArray(S, x, xo + h), s);
+                s = ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0))
+                        .fma(FloatVector.fromArray(S, x, xo + BLOCK / 2 + h), s);
+            }
+            float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
+            if ((i & 1) == 0) acc0 = s.fma(FloatVector.broadcast(S, d), acc0);
+            else acc1 = s.fma(FloatVector.broadcast(S, d), acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector scale(MemorySegment data, long off) {
-        return FloatVector.broadcast(S, Float.float16ToFloat(data.get(Layouts.SHORT, off)));
-    }
-
-    private static FloatVector blockDot(MemorySegment data, long off, float[] x, int xo) {
-        FloatVector s = FloatVector.zero(S);
-        for (int h = 0; h < BLOCK / 2; h += L) {
-            ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
-            s = toFloat(low(q)).fma(FloatVector.fromArray(S, x, xo + h), s);
-            s = toFloat(high(q)).fma(FloatVector.fromArray(S, x, xo + BLOCK / 2 + h), s);
-        }
-        return s;
     }
 
     /**

@@ -27,11 +27,11 @@ final class Q8Activations {
     private static final VectorSpecies<Byte> B = L == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
+    private static final int PAIR = 192;
 
     private float[] values = new float[0];
-    private MemorySegment quants = MemorySegment.NULL;
-    private MemorySegment scales = MemorySegment.NULL;
-    private MemorySegment biases = MemorySegment.NULL;
+    private MemorySegment packed = MemorySegment.NULL;
+    private long stride;
 
     /** {@code x} rounded through Q8_0, as floats; the array is reused by the next call. */
     float[] rounded(float[] x, int batch, int cols) {
@@ -43,71 +43,71 @@ final class Q8Activations {
             float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             float id = amax != 0f ? 127f / amax : 0f;
             for (int h = 0; h < BLOCK; h += L) {
-                round(x, i + h, id).mul(d).intoArray(v, i + h);
+                FloatVector r = FloatVector.fromArray(S, x, i + h).mul(id).add(ROUND).sub(ROUND);
+                r.mul(d).intoArray(v, i + h);
             }
         }
         return v;
     }
 
     /**
-     * Fills the native layout: {@link #quants()} the bytes, block after block, input after input;
-     * {@link #scales()} each block's d as 8 equal floats; {@link #biases()} each block's
-     * {@code -biasPerLane * sum(q)} as 8 equal ints, the correction that the native kernels add to their
-     * per-lane integer sums when they shift the weights into unsigned bytes.
+     * Fills the native layout (see {@code specula_kernels.c}): input t at {@code t * stride()}, its blocks
+     * in pairs of 192 bytes: the two blocks' 64 bytes of q, then each block's d as 8 equal floats, then
+     * each block's {@code -biasPerLane * sum(q)} as 8 equal ints, the correction that the native kernels
+     * add to their per-lane sums after shifting the weights into unsigned bytes.
      */
     void quantize(float[] x, int batch, int cols, int biasPerLane) {
-        int n = batch * cols;
-        int blocks = n / BLOCK;
-        reserve(n, blocks);
-        MemorySegment q = quants, sc = scales, bi = biases;
-        for (int b = 0, i = 0; b < blocks; b++, i += BLOCK) {
-            float amax = amax(x, i);
-            float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
-            float id = amax != 0f ? 127f / amax : 0f;
-            float sum = 0f;
-            for (int h = 0; h < BLOCK; h += L) {
-                FloatVector r = round(x, i + h, id);
-                sum += r.reduceLanes(VectorOperators.ADD);
-                r.convertShape(VectorOperators.F2B, B, 0)
-                        .intoMemorySegment(q, i + h, ByteOrder.nativeOrder());
-            }
-            long at = (long) b * 32;
-            for (int k = 0; k < 8; k++) {
-                sc.set(ValueLayout.JAVA_FLOAT, at + 4 * k, d);
-                bi.set(ValueLayout.JAVA_INT, at + 4 * k, -biasPerLane * (int) sum);
+        int blocks = cols / BLOCK;
+        stride = stride(cols);
+        reserve(stride * batch);
+        MemorySegment seg = packed;
+        for (int t = 0; t < batch; t++) {
+            for (int j = 0; j < blocks; j++) {
+                int i = t * cols + j * BLOCK;
+                long at = t * stride + (long) (j >> 1) * PAIR + (j & 1) * 32;
+                float amax = amax(x, i);
+                float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+                float id = amax != 0f ? 127f / amax : 0f;
+                float sum = 0f;
+                for (int h = 0; h < BLOCK; h += L) {
+                    FloatVector r = FloatVector.fromArray(S, x, i + h).mul(id).add(ROUND).sub(ROUND);
+                    sum += r.reduceLanes(VectorOperators.ADD);
+                    r.convertShape(VectorOperators.F2B, B, 0).intoMemorySegment(seg, at + h, ByteOrder.nativeOrder());
+                }
+                int bias = -biasPerLane * (int) sum;
+                for (int k = 0; k < 8; k++) {
+                    seg.set(ValueLayout.JAVA_FLOAT, at + 64 + 4 * k, d);
+                    seg.set(ValueLayout.JAVA_INT, at + 128 + 4 * k, bias);
+                }
             }
         }
     }
 
+    /** Bytes per input: 192 per pair of blocks, plus 64 so that inputs do not start 4 KiB apart. */
+    static long stride(int cols) {
+        return (long) (cols / BLOCK + 1) / 2 * PAIR + 64;
+    }
+
+    /** Returns a float, not a vector: a vector returned from a call that C2 does not inline is boxed. */
     private static float amax(float[] x, int i) {
         FloatVector m = FloatVector.fromArray(S, x, i).abs();
         for (int h = L; h < BLOCK; h += L) m = m.max(FloatVector.fromArray(S, x, i + h).abs());
         return m.reduceLanes(VectorOperators.MAX);
     }
 
-    private static FloatVector round(float[] x, int i, float id) {
-        return FloatVector.fromArray(S, x, i).mul(id).add(ROUND).sub(ROUND);
-    }
-
-    private void reserve(int n, int blocks) {
-        if (quants.byteSize() < n) {
-            Arena arena = Arena.ofAuto();
-            long cap = Math.max(n, 2 * quants.byteSize());
-            quants = arena.allocate(cap, 64);
-            scales = arena.allocate(cap, 64);   // 32 bytes per 32 values
-            biases = arena.allocate(cap, 64);
+    private void reserve(long bytes) {
+        if (packed.byteSize() < bytes) {
+            packed = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
         }
     }
 
-    MemorySegment quants() {
-        return quants;
+    /** The native layout, valid after {@link #quantize}. */
+    MemorySegment packed() {
+        return packed;
     }
 
-    MemorySegment scales() {
-        return scales;
-    }
-
-    MemorySegment biases() {
-        return biases;
+    /** Bytes from one input to the next in {@link #packed()}. */
+    long stride() {
+        return stride;
     }
 }

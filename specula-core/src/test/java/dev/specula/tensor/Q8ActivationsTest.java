@@ -51,23 +51,27 @@ class Q8ActivationsTest {
     }
 
     @Test
-    void nativeLayoutHoldsBytesScalesAndBiases() {
+    void nativeLayoutHoldsBytesScalesAndBiasesInPairsOfBlocks() {
         Random rnd = new Random(6);
         int batch = 2, cols = 32 * 5;
         float[] x = inputs(batch * cols, rnd);
         Q8Activations a = new Q8Activations();
         for (int c : new int[] {1, 16}) {
             a.quantize(x, batch, cols, c);
-            for (int b = 0; b < batch * cols / 32; b++) {
-                int[] q = referenceQuants(x, b * 32);
-                int sum = 0;
-                for (int j = 0; j < 32; j++) {
-                    assertThat((int) a.quants().get(ValueLayout.JAVA_BYTE, b * 32L + j)).isEqualTo(q[j]);
-                    sum += q[j];
-                }
-                for (int l = 0; l < 8; l++) {
-                    assertThat(a.scales().get(ValueLayout.JAVA_FLOAT, b * 32L + 4 * l)).isEqualTo(referenceScale(x, b * 32));
-                    assertThat(a.biases().get(ValueLayout.JAVA_INT, b * 32L + 4 * l)).isEqualTo(-c * sum);
+            assertThat(a.stride()).isEqualTo(3 * 192 + 64);
+            for (int t = 0; t < batch; t++) {
+                for (int j = 0; j < 5; j++) {
+                    long at = t * a.stride() + (j / 2) * 192L + (j % 2) * 32L;
+                    int[] q = referenceQuants(x, t * cols + j * 32);
+                    int sum = 0;
+                    for (int k = 0; k < 32; k++) {
+                        assertThat((int) a.packed().get(ValueLayout.JAVA_BYTE, at + k)).isEqualTo(q[k]);
+                        sum += q[k];
+                    }
+                    for (int l = 0; l < 8; l++) {
+                        assertThat(a.packed().get(ValueLayout.JAVA_FLOAT, at + 64 + 4 * l)).isEqualTo(referenceScale(x, t * cols + j * 32));
+                        assertThat(a.packed().get(ValueLayout.JAVA_INT, at + 128 + 4 * l)).isEqualTo(-c * sum);
+                    }
                 }
             }
         }
