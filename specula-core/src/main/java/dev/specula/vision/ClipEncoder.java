@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * patches), the class embedding appended AFTER the patches, position embeddings, pre-LN, the
  * transformer blocks (non-causal attention), optional post-LN, then the rows llama.cpp keeps.
  *
- * <p>Every linear layer runs over all positions in one batch.
+ * <p>Every linear layer runs over all positions in one batch. One image at a time: calls must not overlap
+ * on the same thread pool.
  */
 public final class ClipEncoder implements AutoCloseable {
 
@@ -200,7 +201,7 @@ public final class ClipEncoder implements AutoCloseable {
     }
 
     private static final class Scratch {
-        final float[] normed, q, k, v, attn, proj, hidden;
+        final float[] normed, q, k, v, attn, proj, hidden, keysT, values;
 
         Scratch(int nPos, int d, int ff) {
             normed = new float[nPos * d];
@@ -210,6 +211,8 @@ public final class ClipEncoder implements AutoCloseable {
             attn = new float[nPos * d];
             proj = new float[nPos * d];
             hidden = new float[nPos * ff];
+            keysT = new float[nPos * d];
+            values = new float[nPos * d];
         }
     }
 
@@ -223,7 +226,7 @@ public final class ClipEncoder implements AutoCloseable {
         VisionOps.addBias(t.k, nPos, b.kb);
         b.v.multiply(pool, t.normed, nPos, t.v);
         VisionOps.addBias(t.v, nPos, b.vb);
-        attention(t.q, t.k, t.v, nPos, t.attn);
+        attention(t.q, t.k, t.v, nPos, t.attn, t);
         b.out.multiply(pool, t.attn, nPos, t.proj);
         VisionOps.addBias(t.proj, nPos, b.outb);
         VisionOps.add(x, t.proj, nPos * d);
@@ -237,31 +240,34 @@ public final class ClipEncoder implements AutoCloseable {
         VisionOps.add(x, t.proj, nPos * d);
     }
 
-    /** Full (non-causal) multi-head attention, softmax(q·k / sqrt(head)) · v, split over (head, query) pairs. */
-    private void attention(float[] q, float[] k, float[] v, int nPos, float[] out) {
+    /**
+     * Full (non-causal) multi-head attention, softmax(q·k / sqrt(head)) · v. Each head's keys are first
+     * transposed so that a query's scores come out a vector of keys at a time, with no lane reductions.
+     */
+    private void attention(float[] q, float[] k, float[] v, int nPos, float[] out, Scratch t) {
         int d = config.embedding(), heads = config.heads(), hs = config.headSize();
         float scale = 1f / (float) Math.sqrt(hs); // 1.0f / sqrtf(d_head), in float like llama.cpp
-        java.util.Arrays.fill(out, 0, nPos * d, 0f);
+        float[] keysT = t.keysT, values = t.values;
+        pool.forRange(heads, (h0, h1) -> {
+            for (int h = h0; h < h1; h++) {
+                int base = h * nPos * hs;
+                for (int j = 0; j < nPos; j++) {
+                    int src = j * d + h * hs;
+                    System.arraycopy(v, src, values, base + j * hs, hs);
+                    for (int e = 0; e < hs; e++) keysT[base + e * nPos + j] = k[src + e];
+                }
+            }
+        });
         pool.forRange(heads * nPos, (start, end) -> {
             float[] scores = new float[nPos];
             for (int item = start; item < end; item++) {
                 int h = item / nPos, i = item % nPos;
-                int qo = i * d + h * hs;
-                float max = Float.NEGATIVE_INFINITY;
+                int base = h * nPos * hs, qo = i * d + h * hs;
+                VisionOps.scores(q, qo, keysT, base, hs, nPos, scale, scores);
+                VisionOps.softmax(scores, nPos);
+                java.util.Arrays.fill(out, qo, qo + hs, 0f);
                 for (int j = 0; j < nPos; j++) {
-                    float sc = VisionOps.dot(q, qo, k, j * d + h * hs, hs) * scale;
-                    scores[j] = sc;
-                    max = Math.max(max, sc);
-                }
-                double sum = 0;
-                for (int j = 0; j < nPos; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                for (int j = 0; j < nPos; j++) {
-                    VisionOps.axpy(scores[j] * inv, v, j * d + h * hs, out, qo, hs);
+                    VisionOps.axpy(scores[j], values, base + j * hs, out, qo, hs);
                 }
             }
         });

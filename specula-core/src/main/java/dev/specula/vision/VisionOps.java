@@ -90,15 +90,39 @@ final class VisionOps {
         }
     }
 
-    static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+    /**
+     * {@code scores[j] = (q · key j) * scale} for {@code n} keys stored transposed: component e of key j
+     * at {@code keysT[base + e * n + j]}. Vectors run over keys, so no lane is ever reduced.
+     */
+    static void scores(float[] q, int qo, float[] keysT, int base, int hs, int n, float scale, float[] scores) {
+        int j = 0;
+        for (int upper = S.loopBound(n); j < upper; j += S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int e = 0; e < hs; e++) {
+                acc = FloatVector.fromArray(S, keysT, base + e * n + j).fma(FloatVector.broadcast(S, q[qo + e]), acc);
+            }
+            acc.mul(scale).intoArray(scores, j);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += a[ao + i] * b[bo + i];
-        return sum;
+        for (; j < n; j++) {
+            float sum = 0f;
+            for (int e = 0; e < hs; e++) sum += q[qo + e] * keysT[base + e * n + j];
+            scores[j] = sum * scale;
+        }
+    }
+
+    /** In-place softmax of {@code x[0..n)}, the exponentials summed in double as ggml does. */
+    static void softmax(float[] x, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[i]);
+        int j = 0;
+        for (int upper = S.loopBound(n); j < upper; j += S.length()) {
+            FloatVector.fromArray(S, x, j).sub(max).lanewise(VectorOperators.EXP).intoArray(x, j);
+        }
+        for (; j < n; j++) x[j] = (float) Math.exp(x[j] - max);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += x[i];
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[i] *= inv;
     }
 
     /** {@code y[yo..yo+n) += alpha * x[xo..xo+n)}. */
