@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.specula.gguf.GgufFile;
 import dev.specula.image.ImageLoader;
 import dev.specula.model.LlamaModel;
-import dev.specula.sampling.Generator;
+import dev.specula.model.Generator;
 import dev.specula.sampling.Sampler;
 import dev.specula.sampling.SamplerConfig;
 import dev.specula.sampling.TopLogits;
@@ -170,7 +170,7 @@ final class GenerateCommand implements Callable<Integer> {
                 Generator gen = new Generator(target, new Sampler(samplerConfig, target.vocabSize()),
                         tokenizer::isEndOfGeneration, topLogits);
                 long t0 = System.nanoTime();
-                feed(gen, input);
+                gen.prompt(input);
                 var result = gen.generate(nPredict, t -> {
                     sink.accept(t);
                     return true;
@@ -197,7 +197,7 @@ final class GenerateCommand implements Callable<Integer> {
                 target.truncate(0);
                 Generator plain = new Generator(target, new Sampler(samplerConfig, target.vocabSize()), tokenizer::isEndOfGeneration);
                 long t0 = System.nanoTime();
-                feed(plain, input);
+                plain.prompt(input);
                 int[] reference = plain.generate(nPredict, null).tokens();
                 double plainSeconds = (System.nanoTime() - t0) / 1e9;
                 ObjectNode cmp = stats.putObject("compare");
@@ -241,15 +241,6 @@ final class GenerateCommand implements Callable<Integer> {
         int n = tokens.length;
         while (n > 0 && tok.isEndOfGeneration(tokens[n - 1])) n--;
         return Arrays.copyOf(tokens, n);
-    }
-
-    private static void feed(Generator gen, Prompt input) {
-        for (Prompt.Part part : input.parts()) {
-            switch (part) {
-                case Prompt.Text t -> gen.prompt(t.tokens());
-                case Prompt.Image im -> gen.promptEmbeddings(im.embeddings(), im.count());
-            }
-        }
     }
 
     private static ImageFeatures encodeWithProgress(ClipEncoder clip, RgbImage rgb, Path p, boolean progress) {

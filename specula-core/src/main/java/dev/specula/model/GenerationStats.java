@@ -1,4 +1,4 @@
-package dev.specula.sampling;
+package dev.specula.model;
 
 /**
  * Timings of one generation: the prompt evaluated before it and the tokens decoded.

@@ -1,6 +1,7 @@
-package dev.specula.sampling;
+package dev.specula.model;
 
-import dev.specula.model.LanguageModel;
+import dev.specula.sampling.Sampler;
+import dev.specula.sampling.TopLogits;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,16 @@ public final class Generator {
     /** The logits the next token will be sampled from (valid after a prompt was evaluated). */
     public float[] logits() {
         return logits;
+    }
+
+    /** Evaluates a whole prompt, text and image parts in order, at the model's current position. */
+    public void prompt(Prompt prompt) {
+        for (Prompt.Part part : prompt.parts()) {
+            switch (part) {
+                case Prompt.Text t -> prompt(t.tokens());
+                case Prompt.Image im -> promptEmbeddings(im.embeddings(), im.count());
+            }
+        }
     }
 
     /** Evaluates prompt tokens at the model's current position. */

@@ -1,11 +1,11 @@
-package dev.specula.sampling;
+package dev.specula.model;
 
 import dev.specula.Fixtures;
-import dev.specula.model.ExpectedRun;
-import dev.specula.model.LlamaModel;
-import dev.specula.model.TestModels;
-import dev.specula.sampling.Generator.Generation;
-import dev.specula.sampling.Generator.StopReason;
+import dev.specula.sampling.Sampler;
+import dev.specula.sampling.TopLogits;
+import dev.specula.sampling.SamplerConfig;
+import dev.specula.model.Generator.Generation;
+import dev.specula.model.Generator.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
