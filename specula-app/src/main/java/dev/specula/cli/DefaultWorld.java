@@ -62,6 +62,9 @@ final class DefaultWorld {
             g.chat = true;
         }
         if (g.prompt == null) g.prompt = "Describe the image.";
+        // The demo shows the lossless check: greedy, and the same run without the draft beside it.
+        if (!g.given("--temp")) g.temp = 0;
+        g.compare = true;
     }
 
     private interface Writer {

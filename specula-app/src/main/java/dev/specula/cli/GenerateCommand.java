@@ -79,6 +79,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.") boolean quiet;
     @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     @Override
     public Integer call() throws Exception {
         Backend.select(Backend.parse(backend));
