@@ -8,13 +8,21 @@
  * without -march: each level below carries its own target attribute and specula_cpu_level picks one
  * at run time.
  *
- * Inputs: input t starts at x + t * xstride and holds its blocks in pairs, 192 bytes a pair:
+ * Inputs: input t starts at x + t * xstride. Its first 16 * (nb / 16) blocks come in groups of 16,
+ * 640 bytes a group, laid out for the AVX-512 kernel, which gives each block its own int32 lane:
+ *   [64k, 64k + 64) for k < 8: lane l holds bytes 4k..4k+3 of block P(l), P(l) = 4 * (l % 4) + l / 4
+ *                   (the order that a 4x4 transpose of 32-bit words leaves the weights in)
+ *   [512, 576)      lane l: the scale d of block P(l), as a float
+ *   [576, 640)      lane l: -8c * sum(q) of block P(l), as an int32 (c below)
+ * The remaining blocks come in pairs, 192 bytes a pair:
  *   [ 0, 64)  the 32 signed bytes of block 2p, then those of block 2p + 1
  *   [64,128)  their scales d, each repeated 8 times as floats (one per int32 lane of a 256-bit half)
- *   [128,192) -c * sum(q) of each, repeated 8 times as int32: c = 16 for Q8_0 weights, 1 for Q4_0
- * so that a 512-bit register holds one pair and a 256-bit one a block. Interleaving the three, and the
- * stride's extra 64 bytes, keep the inputs' streams off a single L1 set: with three arrays at 4 KiB
- * strides, five inputs already needed 15 ways of a 12-way cache and ran 3.5x slower.
+ *   [128,192) -c * sum(q) of each, repeated 8 times as int32
+ * c = 16 for Q8_0 weights and 1 for Q4_0 weights: the correction for the kernels' unsigned weights.
+ * Interleaving bytes, scales and corrections, and the stride's extra 64 bytes, keep the inputs' streams
+ * off a single L1 set: with three arrays at 4 KiB strides, five inputs already needed 15 ways of a
+ * 12-way cache and ran 3.5x slower. The AVX2 and scalar levels read every block from pairs: for them
+ * the caller lays out no groups (ngroups = 0).
  * Output: out[t*ostride + r] for rows r in [r0, r1).
  */
 #include <stdint.h>
@@ -165,6 +173,110 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
 }
 
 /* ---------------------------------------------------------------------------------------------------
+ * AVX-512 VNNI over groups of 16 blocks, one block per int32 lane: eight vpdpbusd cover the 16 blocks,
+ * and a single conversion, scale and float add follow them, where the pair kernel needs those three per
+ * two blocks. The weights are transposed once per row and group (4x4 transposes of 32-bit words), then
+ * serve every input of the batch.
+ */
+
+#define GROUP 640
+
+/* o[k] lane 4L + a <- 32-bit word k of z[a]'s 128-bit lane L, for k < 4. */
+T512 INLINE void transpose4(const __m512i z[4], __m512i o[4]) {
+    const __m512i t0 = _mm512_unpacklo_epi32(z[0], z[1]), t1 = _mm512_unpackhi_epi32(z[0], z[1]);
+    const __m512i t2 = _mm512_unpacklo_epi32(z[2], z[3]), t3 = _mm512_unpackhi_epi32(z[2], z[3]);
+    o[0] = _mm512_unpacklo_epi64(t0, t2);
+    o[1] = _mm512_unpackhi_epi64(t0, t2);
+    o[2] = _mm512_unpacklo_epi64(t1, t3);
+    o[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+/* z[a] 128-bit lane L <- 16 bytes at b + (4a + L) * bs + off. */
+T512 INLINE void load16x16(const uint8_t *b, int bs, int off, __m512i z[4]) {
+    for (int a = 0; a < 4; a++) {
+        const uint8_t *p = b + 4 * a * bs + off;
+        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *) p));
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + bs)), 1);
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + 2 * bs)), 2);
+        z[a] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + 3 * bs)), 3);
+    }
+}
+
+/* u[k] lane l <- the unsigned weight bytes 4k..4k+3 of block P(l). */
+T512 INLINE void group_bytes(const int q4, const uint8_t *b, __m512i u[8]) {
+    __m512i z[4], o[4];
+    if (q4) {
+        load16x16(b, 18, 2, z);
+        transpose4(z, o);
+        const __m512i m = _mm512_set1_epi8(0x0F);
+        for (int k = 0; k < 4; k++) {
+            u[k] = _mm512_and_si512(o[k], m);
+            u[k + 4] = _mm512_and_si512(_mm512_srli_epi32(o[k], 4), m);
+        }
+    } else {
+        const __m512i flip = _mm512_set1_epi8((char) 0x80);
+        for (int h = 0; h < 2; h++) {
+            load16x16(b, 34, 2 + 16 * h, z);
+            transpose4(z, o);
+            for (int k = 0; k < 4; k++) u[4 * h + k] = _mm512_xor_si512(o[k], flip);
+        }
+    }
+}
+
+/* One row x T inputs over ng groups; adds to out when accumulate, else stores. */
+T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, const uint8_t *x, int64_t xstride,
+                          float *out, int64_t ostride, int accumulate) {
+    const int bs = q4 ? 18 : 34;
+    /* lane l gathers the 4 bytes at block P(l)'s start, whose low half is its scale */
+    const __m512i sidx = _mm512_mullo_epi32(_mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0),
+                                            _mm512_set1_epi32(bs));
+    __m512 acc[MAXT];
+    UNROLL
+    for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
+    for (int g = 0; g < ng; g++) {
+        const uint8_t *b = w + (int64_t) g * 16 * bs;
+        __m512i u[8];
+        group_bytes(q4, b, u);
+        const __m512 dw = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_i32gather_epi32(sidx, b, 1)));
+        UNROLL
+        for (int t = 0; t < T; t++) {
+            const uint8_t *xg = x + t * xstride + (int64_t) g * GROUP;
+            /* two chains of four, so that a single input does not wait on eight dependent vpdpbusd */
+            __m512i s0 = _mm512_loadu_si512(xg + 576), s1 = _mm512_setzero_si512();
+            s0 = _mm512_dpbusd_epi32(s0, u[0], _mm512_loadu_si512(xg));
+            s1 = _mm512_dpbusd_epi32(s1, u[1], _mm512_loadu_si512(xg + 64));
+            s0 = _mm512_dpbusd_epi32(s0, u[2], _mm512_loadu_si512(xg + 128));
+            s1 = _mm512_dpbusd_epi32(s1, u[3], _mm512_loadu_si512(xg + 192));
+            s0 = _mm512_dpbusd_epi32(s0, u[4], _mm512_loadu_si512(xg + 256));
+            s1 = _mm512_dpbusd_epi32(s1, u[5], _mm512_loadu_si512(xg + 320));
+            s0 = _mm512_dpbusd_epi32(s0, u[6], _mm512_loadu_si512(xg + 384));
+            s1 = _mm512_dpbusd_epi32(s1, u[7], _mm512_loadu_si512(xg + 448));
+            const __m512 sc = _mm512_mul_ps(dw, _mm512_loadu_ps((const float *) (xg + 512)));
+            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), sc, acc[t]);
+        }
+    }
+    UNROLL
+    for (int t = 0; t < T; t++) {
+        const float v = _mm512_reduce_add_ps(acc[t]);
+        out[t * ostride] = accumulate ? out[t * ostride] + v : v;
+    }
+}
+
+#define CALLG(Q4, TT) tile512g(Q4, TT, wr, ng, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride, tail > 0)
+#define TG_CASES(Q4)                                                          \
+    switch (T) {                                                              \
+        case 1: CALLG(Q4, 1); break; case 2: CALLG(Q4, 2); break;             \
+        case 3: CALLG(Q4, 3); break; case 4: CALLG(Q4, 4); break;             \
+        case 5: CALLG(Q4, 5); break; case 6: CALLG(Q4, 6); break;             \
+        case 7: CALLG(Q4, 7); break; case 8: CALLG(Q4, 8); break;             \
+    }
+
+T512 static void tile512g_any(int q4, int T, int r, int64_t t0, const uint8_t *wr, int ng, int tail,
+                              const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
+    if (q4) { TG_CASES(1) } else { TG_CASES(0) }
+}
+
+/* ---------------------------------------------------------------------------------------------------
  * AVX2: one block per 256-bit register, vpmaddubsw + vpmaddwd in place of vpdpbusd. Q8_0 moves the
  * weights' signs onto the inputs (vpmaddubsw's pair sums would overflow with q + 128).
  */
@@ -284,20 +396,28 @@ static int rows_for(int level, int t) {
 }
 
 void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1,
-                         int32_t nb, const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride) {
+                         int32_t nb, int32_t ngroups, const uint8_t *x, int64_t xstride, int32_t batch,
+                         float *out, int32_t ostride) {
     const int q4 = type == TYPE_Q4_0;
+    const int bs = q4 ? 18 : 34;
     const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
     const int groups = (batch + maxt - 1) / maxt;
     const int tmax = (batch + groups - 1) / groups;
-    const int rt = level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
+    const int ng = level == LEVEL_AVX512_VNNI ? ngroups : 0;
+    const int tail = nb - 16 * ng;
+    /* rows one at a time over the groups; the pair kernels' row tiles over the blocks after them */
+    const int rt = ng > 0 || level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
     for (int r = r0; r < r1;) {
         const int R = r1 - r >= rt ? rt : 1;
         const uint8_t *wr = w + (int64_t) r * rb;
+        const uint8_t *wt = wr + (int64_t) ng * 16 * bs;
+        const uint8_t *xt = x + (int64_t) ng * GROUP;
         for (int g = 0, t0 = 0; g < groups; g++) {
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
             if (level == LEVEL_AVX512_VNNI) {
-                tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
+                if (tail > 0) tile512_any(q4, R, T, r, t0, wt, rb, tail, xt, xstride, out, ostride);
+                if (ng > 0) tile512g_any(q4, T, r, t0, wr, ng, tail, x, xstride, out, ostride);
             } else if (level == LEVEL_AVX2) {
                 tile256_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
             } else {

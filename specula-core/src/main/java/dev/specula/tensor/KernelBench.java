@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 
 /**
  * Times {@link Matrix#multiply} on Llama-2-7B shapes and a streaming read of memory. Each matrix comes
- * in enough copies (at least 512 MB together) that every product streams its weights from DRAM, as in
+ * in enough copies (at least 256 MB together, 8x the L3) that every product streams its weights from DRAM, as in
  * decode. Prints the median of several runs per case, and a whole-model estimate from the seven
  * matrices of a 7B layer.
  *
@@ -31,7 +31,7 @@ public final class KernelBench {
     private static final int[][] SHAPES = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
     private static final int[] PER_LAYER = {4, 2, 1};
     private static final int LAYERS = 32;
-    private static final long COPY_BYTES = 512L << 20;
+    private static final long COPY_BYTES = 256L << 20;
 
     public static void main(String[] args) {
         int threads = 2, runs = 5;

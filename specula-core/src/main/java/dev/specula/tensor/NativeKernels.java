@@ -47,7 +47,7 @@ final class NativeKernels {
             // critical: no thread-state transition for these short calls, and heap arrays may be passed
             matmul = linker.downcallHandle(symbols.findOrThrow("specula_matmul_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+                            JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
                     Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
@@ -103,15 +103,21 @@ final class NativeKernels {
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
      * ({@code data}, {@code cols} wide) and the {@code batch} inputs in {@code in}, at the given level
-     * (at most {@link #level()}; tests pass lower ones to check each code path).
+     * (at most {@link #level()}; tests pass lower ones to check each code path). The inputs must have
+     * been laid out for that level: see {@link #inputsFor}.
      */
+    /** Lays out {@code x} for a product with a {@code type} matrix at {@code level}. */
+    static void inputsFor(int level, GgmlType type, Q8Activations in, float[] x, int batch, int cols) {
+        in.quantize(x, batch, cols, type == GgmlType.Q8_0 ? 16 : 1, level == AVX512_VNNI);
+    }
+
     static void matmulRows(int level, GgmlType type, MemorySegment data, int cols, int rowStart, int rowEnd,
                            Q8Activations in, int batch, MemorySegment out, int outStride) {
         if (level > LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + LEVEL);
         int blocks = cols / 32;
         try {
             MATMUL.invokeExact(level, type.id(), data, (long) blocks * type.typeSize(), rowStart, rowEnd, blocks,
-                    in.packed(), in.stride(), batch, out, outStride);
+                    in.groups(), in.packed(), in.stride(), batch, out, outStride);
         } catch (Throwable t) {
             throw new IllegalStateException("native kernel failed", t);
         }

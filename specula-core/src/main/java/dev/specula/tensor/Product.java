@@ -33,8 +33,8 @@ final class Product implements Parallel.RangeTask {
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
         if (p.nativeKernels) {
-            p.inputs.quantize(x, batch, m.cols(), type == GgmlType.Q8_0 ? 16 : 1);
             p.level = NativeKernels.level();
+            NativeKernels.inputsFor(p.level, type, p.inputs, x, batch, m.cols());
             if (p.segmentArray != out) {
                 p.segmentArray = out;
                 p.outSegment = MemorySegment.ofArray(out);

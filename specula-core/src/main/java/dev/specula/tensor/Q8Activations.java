@@ -28,10 +28,15 @@ final class Q8Activations {
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
     private static final int PAIR = 192;
+    private static final int GROUP = 640;
+    private static final java.lang.invoke.VarHandle BYTES =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private float[] values = new float[0];
     private MemorySegment packed = MemorySegment.NULL;
     private long stride;
+    private int groups;
+    private final byte[] block = new byte[BLOCK];
 
     /** {@code x} rounded through Q8_0, as floats; the array is reused by the next call. */
     float[] rounded(float[] x, int batch, int cols) {
@@ -51,20 +56,22 @@ final class Q8Activations {
     }
 
     /**
-     * Fills the native layout (see {@code specula_kernels.c}): input t at {@code t * stride()}, its blocks
-     * in pairs of 192 bytes: the two blocks' 64 bytes of q, then each block's d as 8 equal floats, then
-     * each block's {@code -biasPerLane * sum(q)} as 8 equal ints, the correction that the native kernels
-     * add to their per-lane sums after shifting the weights into unsigned bytes.
+     * Fills the native layout (specified in {@code specula_kernels.c}): input t at {@code t * stride()}; with
+     * {@code grouped}, its first {@link #groups()} x 16 blocks in groups of 640 bytes, one block per int32
+     * lane, for the AVX-512 kernel; the rest in pairs of 192 bytes. Beside each block's bytes go its scale
+     * d and the correction {@code -biasPerLane * sum(q)} per lane of the block (8 lanes in a pair, 1 in a
+     * group, hence x8 there) that the kernels add after shifting the weights into unsigned bytes.
      */
-    void quantize(float[] x, int batch, int cols, int biasPerLane) {
+    void quantize(float[] x, int batch, int cols, int biasPerLane, boolean grouped) {
         int blocks = cols / BLOCK;
-        stride = stride(cols);
+        groups = grouped ? blocks / 16 : 0;
+        stride = (long) groups * GROUP + (long) (blocks - 16 * groups + 1) / 2 * PAIR + 64;
         reserve(stride * batch);
         MemorySegment seg = packed;
+        byte[] q = block;
         for (int t = 0; t < batch; t++) {
             for (int j = 0; j < blocks; j++) {
                 int i = t * cols + j * BLOCK;
-                long at = t * stride + (long) (j >> 1) * PAIR + (j & 1) * 32;
                 float amax = amax(x, i);
                 float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
                 float id = amax != 0f ? 127f / amax : 0f;
@@ -72,20 +79,31 @@ final class Q8Activations {
                 for (int h = 0; h < BLOCK; h += L) {
                     FloatVector r = FloatVector.fromArray(S, x, i + h).mul(id).add(ROUND).sub(ROUND);
                     sum += r.reduceLanes(VectorOperators.ADD);
-                    r.convertShape(VectorOperators.F2B, B, 0).intoMemorySegment(seg, at + h, ByteOrder.nativeOrder());
+                    ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h);
                 }
                 int bias = -biasPerLane * (int) sum;
-                for (int k = 0; k < 8; k++) {
-                    seg.set(ValueLayout.JAVA_FLOAT, at + 64 + 4 * k, d);
-                    seg.set(ValueLayout.JAVA_INT, at + 128 + 4 * k, bias);
+                long base = t * stride;
+                if (j < 16 * groups) {
+                    // lane l holds block P(l) = 4 (l % 4) + l / 4 of the group; P is its own inverse
+                    int k = j % 16;
+                    int lane = 4 * (k % 4) + k / 4;
+                    long at = base + (long) (j / 16) * GROUP + 4L * lane;
+                    for (int w = 0; w < 8; w++) {
+                        seg.set(Layouts.INT, at + 64L * w, (int) BYTES.get(q, 4 * w));
+                    }
+                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 512, d);
+                    seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 576, 8 * bias);
+                } else {
+                    int p = j - 16 * groups;
+                    long at = base + (long) groups * GROUP + (long) (p >> 1) * PAIR + (p & 1) * 32;
+                    MemorySegment.copy(q, 0, seg, ValueLayout.JAVA_BYTE, at, BLOCK);
+                    for (int k = 0; k < 8; k++) {
+                        seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 64 + 4 * k, d);
+                        seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 128 + 4 * k, bias);
+                    }
                 }
             }
         }
-    }
-
-    /** Bytes per input: 192 per pair of blocks, plus 64 so that inputs do not start 4 KiB apart. */
-    static long stride(int cols) {
-        return (long) (cols / BLOCK + 1) / 2 * PAIR + 64;
     }
 
     /** Returns a float, not a vector: a vector returned from a call that C2 does not inline is boxed. */
@@ -104,6 +122,11 @@ final class Q8Activations {
     /** The native layout, valid after {@link #quantize}. */
     MemorySegment packed() {
         return packed;
+    }
+
+    /** Groups of 16 blocks at the start of each input in {@link #packed()}. */
+    int groups() {
+        return groups;
     }
 
     /** Bytes from one input to the next in {@link #packed()}. */

@@ -57,7 +57,8 @@ class Q8ActivationsTest {
         float[] x = inputs(batch * cols, rnd);
         Q8Activations a = new Q8Activations();
         for (int c : new int[] {1, 16}) {
-            a.quantize(x, batch, cols, c);
+            a.quantize(x, batch, cols, c, true); // 5 blocks: no group of 16, all in pairs
+            assertThat(a.groups()).isZero();
             assertThat(a.stride()).isEqualTo(3 * 192 + 64);
             for (int t = 0; t < batch; t++) {
                 for (int j = 0; j < 5; j++) {
@@ -69,12 +70,37 @@ class Q8ActivationsTest {
                         sum += q[k];
                     }
                     for (int l = 0; l < 8; l++) {
-                        assertThat(a.packed().get(ValueLayout.JAVA_FLOAT, at + 64 + 4 * l)).isEqualTo(referenceScale(x, t * cols + j * 32));
-                        assertThat(a.packed().get(ValueLayout.JAVA_INT, at + 128 + 4 * l)).isEqualTo(-c * sum);
+                        assertThat(a.packed().get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 64 + 4 * l)).isEqualTo(referenceScale(x, t * cols + j * 32));
+                        assertThat(a.packed().get(ValueLayout.JAVA_INT_UNALIGNED, at + 128 + 4 * l)).isEqualTo(-c * sum);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void groupedLayoutGivesEachBlockALaneInTransposedOrder() {
+        Random rnd = new Random(11);
+        int cols = 32 * 18; // one group of 16, then a pair
+        float[] x = inputs(cols, rnd);
+        Q8Activations a = new Q8Activations();
+        a.quantize(x, 1, cols, 16, true);
+        assertThat(a.groups()).isEqualTo(1);
+        assertThat(a.stride()).isEqualTo(640 + 192 + 64);
+        for (int lane = 0; lane < 16; lane++) {
+            int block = 4 * (lane % 4) + lane / 4;
+            int[] q = referenceQuants(x, block * 32);
+            int sum = 0;
+            for (int k = 0; k < 32; k++) {
+                long at = 64L * (k / 4) + 4L * lane + k % 4;
+                assertThat((int) a.packed().get(ValueLayout.JAVA_BYTE, at)).as("lane %d byte %d", lane, k).isEqualTo(q[k]);
+                sum += q[k];
+            }
+            assertThat(a.packed().get(ValueLayout.JAVA_FLOAT_UNALIGNED, 512 + 4L * lane)).isEqualTo(referenceScale(x, block * 32));
+            assertThat(a.packed().get(ValueLayout.JAVA_INT_UNALIGNED, 576 + 4L * lane)).isEqualTo(-128 * sum);
+        }
+        int[] q16 = referenceQuants(x, 16 * 32);
+        for (int k = 0; k < 32; k++) assertThat((int) a.packed().get(ValueLayout.JAVA_BYTE, 640 + k)).isEqualTo(q16[k]);
     }
 
     @Test
