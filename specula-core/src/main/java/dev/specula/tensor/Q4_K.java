@@ -1,10 +1,15 @@
 package dev.specula.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.specula.tensor.Lanes.F;
 import static dev.specula.tensor.Lanes.N;
@@ -52,36 +57,98 @@ public final class Q4_K implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        KScratch scratch = KScratch.get();
+        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n), scratch.scales);
+    }
+
+    /**
+     * The dot with the sums of x per sub-block ({@link KScratch#sums}) already taken. Keep its vector call
+     * sites few: once a method parses into too many nodes C2 stops inlining and boxes every vector, which
+     * once made the Q6_K kernel seven times slower.
+     */
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
         FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
-        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
-            float d = Lanes.half(data, block);
-            float dmin = Lanes.half(data, block + 2);
-            long scales = scales(data, block + 4);
-            long mins = mins(data, block + 4);
-            for (int g = 0; g < 4; g++) {
-                FloatVector lo = FloatVector.zero(F);
-                FloatVector hi = FloatVector.zero(F);
-                FloatVector xsLo = FloatVector.zero(F);
-                FloatVector xsHi = FloatVector.zero(F);
-                int xi = xb + 64 * g;
-                for (int k = 0; k < 32; k += N) {
-                    IntVector q = Lanes.bytes(data, block + 16 + 32 * g + k);
-                    FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
-                    FloatVector x1 = FloatVector.fromArray(F, x, xi + 32 + k);
-                    lo = Lanes.toFloat(q.and(0xf)).fma(x0, lo);
-                    hi = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).fma(x1, hi);
-                    xsLo = xsLo.add(x0);
-                    xsHi = xsHi.add(x1);
-                }
-                acc = lo.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g)), acc);
-                acc = hi.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g + 1)), acc);
-                accMin = xsLo.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g)), accMin);
-                accMin = xsHi.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g + 1)), accMin);
+        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+            accMin = scalesAndMins(data, block, sums, sb, sc, accMin);
+            // 2N quant bytes a step: the low nibbles are values 64g + c.. of sub-block 2g, the high ones 64g + 32 + c..
+            for (int c = 0; c < 128; c += 2 * N) {
+                int g = c / 32;
+                int xi = xb + 64 * g + c % 32;
+                IntVector q0 = Lanes.bytes(data, block + 16 + c);
+                IntVector q1 = Lanes.bytes(data, block + 16 + c + N);
+                FloatVector lo = Lanes.toFloat(q0.and(0xf)).mul(FloatVector.fromArray(F, x, xi));
+                lo = Lanes.toFloat(q1.and(0xf)).fma(FloatVector.fromArray(F, x, xi + N), lo);
+                FloatVector hi = Lanes.toFloat(q0.lanewise(VectorOperators.LSHR, 4).and(0xf))
+                        .mul(FloatVector.fromArray(F, x, xi + 32));
+                hi = Lanes.toFloat(q1.lanewise(VectorOperators.LSHR, 4).and(0xf))
+                        .fma(FloatVector.fromArray(F, x, xi + 32 + N), hi);
+                acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
+                acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
         return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    /** For lanes 0..7 (scales) and 8..15 (mins) of 16 bytes from the scale field: the byte with the low bits. */
+    private static final VectorShuffle<Integer> LOW_BYTE =
+            VectorShuffle.fromValues(I16, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11);
+    /** ... the byte whose top two bits are the high bits (lanes 4..7 and 12..15 only). */
+    private static final VectorShuffle<Integer> TOP_BYTE =
+            VectorShuffle.fromValues(I16, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7);
+    private static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
+            new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    private static final IntVector LOW_MASK = IntVector.fromArray(I16,
+            new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0);
+    private static final IntVector TOP_MASK = IntVector.fromArray(I16,
+            new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0);
+    private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F16, 0xff00L);
+
+    /**
+     * Unpacks the block's {@code d·sc_j} into {@code sc[0..8)} (and {@code dmin·m_j} into {@code sc[8..16)}),
+     * and adds its min term {@code Σ dmin·m_j · Σ x} to {@code accMin}, given the sums of x laid out by
+     * {@link KScratch#sums} from {@code sums[sb]} on.
+     */
+    static FloatVector scalesAndMins(MemorySegment data, long block, float[] sums, int sb, float[] sc, FloatVector accMin) {
+        if (N == 16) {
+            FloatVector scales = scalesMins16(data, block);
+            scales.intoArray(sc, 0);
+            return scales.fma(FloatVector.fromArray(F, sums, sb), accMin);
+        }
+        scalesMins(data, block, sc);
+        for (int i = 0; i < 16; i += N) {
+            accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
+        }
+        return accMin;
+    }
+
+    /**
+     * {@code d·sc_j} in lanes 0..7 and {@code dmin·m_j} in lanes 8..15 for the block at {@code block}: the
+     * 6-bit fields of {@link #scales} and {@link #mins} taken apart in one 16-lane int vector.
+     */
+    static FloatVector scalesMins16(MemorySegment data, long block) {
+        // 16 bytes from the 12-byte scale field on: the 4 beyond it are quants, and no lane reads them
+        IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 4,
+                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
+        IntVector low = q.rearrange(LOW_BYTE).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(LOW_MASK);
+        IntVector top = q.rearrange(TOP_BYTE).lanewise(VectorOperators.LSHR, 2).and(TOP_MASK);
+        FloatVector factor = FloatVector.broadcast(F16, Lanes.half(data, block)).blend(Lanes.half(data, block + 2), MIN_LANES);
+        return ((FloatVector) low.or(top).convert(VectorOperators.I2F, 0)).mul(factor);
+    }
+
+    /** {@link #scalesMins16} for narrower vectors, into {@code out[0..16)}. */
+    static void scalesMins(MemorySegment data, long block, float[] out) {
+        float d = Lanes.half(data, block);
+        float dmin = Lanes.half(data, block + 2);
+        long scales = scales(data, block + 4);
+        long mins = mins(data, block + 4);
+        for (int j = 0; j < 8; j++) {
+            out[j] = d * sixBits(scales, j);
+            out[8 + j] = dmin * sixBits(mins, j);
+        }
     }
 
     /** Entry {@code j} of {@link #scales} or {@link #mins}. */
@@ -113,7 +180,9 @@ public final class Q4_K implements TensorFormat {
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+            KScratch scratch = KScratch.get();
+            float[] sums = scratch.sums(x, 0, cols);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }

@@ -59,19 +59,20 @@ public final class Q5_K implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
+        KScratch scratch = KScratch.get();
+        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n), scratch.scales);
+    }
+
+    /** The dot with the sums of x per sub-block ({@link KScratch#sums}) already taken, as in Q4_K. */
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
+        FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
+        FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
-        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
-            float d = Lanes.half(data, block);
-            float dmin = Lanes.half(data, block + 2);
-            long scales = scales(data, block + 4);
-            long mins = mins(data, block + 4);
+        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+            accMin = Q4_K.scalesAndMins(data, block, sums, sb, sc, accMin);
             for (int g = 0; g < 4; g++) {
                 FloatVector lo = FloatVector.zero(F);
                 FloatVector hi = FloatVector.zero(F);
-                FloatVector xsLo = FloatVector.zero(F);
-                FloatVector xsHi = FloatVector.zero(F);
                 int xi = xb + 64 * g;
                 for (int k = 0; k < 32; k += N) {
                     IntVector q = Lanes.bytes(data, block + 48 + 32 * g + k);
@@ -81,17 +82,11 @@ public final class Q5_K implements TensorFormat {
                     IntVector q0 = q.and(0xf).or(h.and(0x10));
                     IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).and(0xf)
                             .or(h.lanewise(VectorOperators.LSHR, 1).and(0x10));
-                    FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
-                    FloatVector x1 = FloatVector.fromArray(F, x, xi + 32 + k);
-                    lo = Lanes.toFloat(q0).fma(x0, lo);
-                    hi = Lanes.toFloat(q1).fma(x1, hi);
-                    xsLo = xsLo.add(x0);
-                    xsHi = xsHi.add(x1);
+                    lo = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi + k), lo);
+                    hi = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + 32 + k), hi);
                 }
-                acc = lo.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g)), acc);
-                acc = hi.fma(FloatVector.broadcast(F, d * sixBits(scales, 2 * g + 1)), acc);
-                accMin = xsLo.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g)), accMin);
-                accMin = xsHi.fma(FloatVector.broadcast(F, dmin * sixBits(mins, 2 * g + 1)), accMin);
+                acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
+                acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
         return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
@@ -101,7 +96,9 @@ public final class Q5_K implements TensorFormat {
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+            KScratch scratch = KScratch.get();
+            float[] sums = scratch.sums(x, 0, cols);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }

@@ -53,15 +53,23 @@ public final class Q6_K implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        return dot(data, index, x, xOffset, n, KScratch.get().scales);
+    }
+
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
         long block = index / QK * BYTES;
         for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
+            // the 16 scales times d, unpacked with vectors and broadcast from memory (see KScratch)
             float d = Lanes.half(data, block + 208);
+            for (int i = 0; i < 16; i += N) {
+                Lanes.toFloat(Lanes.bytes(data, block + 192 + i)).mul(d).intoArray(sc, i);
+            }
             // quarters j and j + 2 of each half share their low bytes (low and high nibbles); one loop body
             // serves all four, which keeps the method small enough for C2 to inline every vector operation
             for (int h = 0; h < 2; h++) {
                 for (int j = 0; j < 2; j++) {
-                    long s = block + 192 + 8 * h + 2 * j;
+                    int s = 8 * h + 2 * j;
                     for (int l = 0; l < 32; l += N) {
                         IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
                         IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
@@ -69,9 +77,9 @@ public final class Q6_K implements TensorFormat {
                         IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).and(0xf).or(hb.and(0x30)).sub(32);
                         int xi = xb + 128 * h + 32 * j + l;
                         acc = Lanes.toFloat(q0).mul(FloatVector.fromArray(F, x, xi))
-                                .fma(FloatVector.broadcast(F, d * data.get(Layouts.BYTE, s + l / 16)), acc);
+                                .fma(FloatVector.broadcast(F, sc[s + l / 16]), acc);
                         acc = Lanes.toFloat(q1).mul(FloatVector.fromArray(F, x, xi + 64))
-                                .fma(FloatVector.broadcast(F, d * data.get(Layouts.BYTE, s + 4 + l / 16)), acc);
+                                .fma(FloatVector.broadcast(F, sc[s + 4 + l / 16]), acc);
                     }
                 }
             }
@@ -83,7 +91,8 @@ public final class Q6_K implements TensorFormat {
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+            float[] sc = KScratch.get().scales;
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sc);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }

@@ -194,6 +194,18 @@ class BlockFormatsTest {
         }
     }
 
+    /** The 16-lane unpacking of Q4_K/Q5_K scales agrees with the scalar one that narrower vectors use. */
+    @Test
+    void vectorAndScalarScaleUnpackingAgree() {
+        Random rnd = new Random(16);
+        MemorySegment data = MemorySegment.ofArray(randomBlocks(GgmlType.Q4_K, 50, rnd));
+        float[] scalar = new float[16];
+        for (int b = 0; b < 50; b++) {
+            Q4_K.scalesMins(data, (long) b * Q4_K.BYTES, scalar);
+            assertThat(Q4_K.scalesMins16(data, (long) b * Q4_K.BYTES).toArray()).isEqualTo(scalar);
+        }
+    }
+
     /** BF16 rounds to the nearer of the two neighbouring bf16 values, ties to the even one. */
     @Test
     void bf16RoundsToNearestEven() {

@@ -1,0 +1,45 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import static dev.specula.tensor.Lanes.F;
+import static dev.specula.tensor.Lanes.N;
+
+/**
+ * Per-thread buffers of the K-quant dot kernels, looked up once per call. The kernels unpack a block's
+ * scales into {@link #scales} with a few vector operations and then broadcast them from memory; unpacking
+ * them one scalar at a time made the Q4_K kernel about a third slower.
+ */
+final class KScratch {
+    private static final ThreadLocal<KScratch> LOCAL = ThreadLocal.withInitial(KScratch::new);
+
+    /** One block's scales: for Q4_K and Q5_K, d·sc_j in 0..7 and dmin·m_j in 8..15; for Q6_K, d·sc_j. */
+    final float[] scales = new float[16];
+    private float[] sums = new float[0];
+
+    static KScratch get() {
+        return LOCAL.get();
+    }
+
+    /**
+     * The sums of {@code x} over each run of 32 values, laid out to meet the min half of {@link #scales}:
+     * for super-block b, entries {@code 16b .. 16b+7} are zero and {@code 16b+8+j} is the sum of sub-block j.
+     * The min term of a Q4_K/Q5_K block is then one multiply-add of two 16-float vectors.
+     */
+    float[] sums(float[] x, int xOffset, int n) {
+        int need = n / 16;
+        if (sums.length < need) sums = new float[need];
+        float[] s = sums;
+        for (int b = 0; b < n / 256; b++) {
+            for (int j = 0; j < 8; j++) {
+                int o = xOffset + 256 * b + 32 * j;
+                FloatVector v = FloatVector.fromArray(F, x, o);
+                for (int k = N; k < 32; k += N) v = v.add(FloatVector.fromArray(F, x, o + k));
+                s[16 * b + j] = 0f;
+                s[16 * b + 8 + j] = v.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        return s;
+    }
+}
