@@ -223,13 +223,31 @@ T512 INLINE void group_bytes(const int q4, const uint8_t *b, __m512i u[8]) {
     }
 }
 
+/* Lane l <- the scale of block P(l). Sixteen 16-bit inserts: measured faster than one vpgatherdd. */
+T512 INLINE __m512 group_scales(const uint8_t *b, const int bs) {
+    __m128i lo = _mm_cvtsi32_si128(load_u16(b));
+    __m128i hi = _mm_cvtsi32_si128(load_u16(b + 2 * bs));
+    lo = _mm_insert_epi16(lo, load_u16(b + 4 * bs), 1);
+    hi = _mm_insert_epi16(hi, load_u16(b + 6 * bs), 1);
+    lo = _mm_insert_epi16(lo, load_u16(b + 8 * bs), 2);
+    hi = _mm_insert_epi16(hi, load_u16(b + 10 * bs), 2);
+    lo = _mm_insert_epi16(lo, load_u16(b + 12 * bs), 3);
+    hi = _mm_insert_epi16(hi, load_u16(b + 14 * bs), 3);
+    lo = _mm_insert_epi16(lo, load_u16(b + 1 * bs), 4);
+    hi = _mm_insert_epi16(hi, load_u16(b + 3 * bs), 4);
+    lo = _mm_insert_epi16(lo, load_u16(b + 5 * bs), 5);
+    hi = _mm_insert_epi16(hi, load_u16(b + 7 * bs), 5);
+    lo = _mm_insert_epi16(lo, load_u16(b + 9 * bs), 6);
+    hi = _mm_insert_epi16(hi, load_u16(b + 11 * bs), 6);
+    lo = _mm_insert_epi16(lo, load_u16(b + 13 * bs), 7);
+    hi = _mm_insert_epi16(hi, load_u16(b + 15 * bs), 7);
+    return _mm512_cvtph_ps(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1));
+}
+
 /* One row x T inputs over ng groups; adds to out when accumulate, else stores. */
 T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, const uint8_t *x, int64_t xstride,
                           float *out, int64_t ostride, int accumulate) {
     const int bs = q4 ? 18 : 34;
-    /* lane l gathers the 4 bytes at block P(l)'s start, whose low half is its scale */
-    const __m512i sidx = _mm512_mullo_epi32(_mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0),
-                                            _mm512_set1_epi32(bs));
     __m512 acc[MAXT];
     UNROLL
     for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
@@ -237,7 +255,7 @@ T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, c
         const uint8_t *b = w + (int64_t) g * 16 * bs;
         __m512i u[8];
         group_bytes(q4, b, u);
-        const __m512 dw = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_i32gather_epi32(sidx, b, 1)));
+        const __m512 dw = group_scales(b, bs);
         UNROLL
         for (int t = 0; t < T; t++) {
             const uint8_t *xg = x + t * xstride + (int64_t) g * GROUP;
