@@ -28,9 +28,7 @@ final class KScratch {
      * The min term of a Q4_K/Q5_K block is then one multiply-add of two 16-float vectors.
      */
     float[] sums(float[] x, int xOffset, int n) {
-        int need = n / 16;
-        if (sums.length < need) sums = new float[need];
-        float[] s = sums;
+        float[] s = sumsBuffer(n / 16);
         for (int b = 0; b < n / 256; b++) {
             for (int j = 0; j < 8; j++) {
                 int o = xOffset + 256 * b + 32 * j;
@@ -41,5 +39,21 @@ final class KScratch {
             }
         }
         return s;
+    }
+
+    /** The sums of {@code x} over each run of 16 values, in order: Q6_K's scale j covers values 16j.. of its block. */
+    float[] sums16(float[] x, int xOffset, int n) {
+        float[] s = sumsBuffer(n / 16);
+        for (int i = 0; i < n / 16; i++) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + 16 * i);
+            for (int k = N; k < 16; k += N) v = v.add(FloatVector.fromArray(F, x, xOffset + 16 * i + k));
+            s[i] = v.reduceLanes(VectorOperators.ADD);
+        }
+        return s;
+    }
+
+    private float[] sumsBuffer(int n) {
+        if (sums.length < n) sums = new float[n];
+        return sums;
     }
 }

@@ -24,8 +24,14 @@ final class Lanes {
     static final VectorSpecies<Short> H = N == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
     static final VectorSpecies<Byte> B = N == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
 
-    /** N bytes at {@code offset}, sign-extended to ints (callers mask the bits they want). */
+    /** N bytes at {@code offset} as unsigned ints (0..255). */
     static IntVector bytes(MemorySegment data, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(B, data, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    /** N bytes at {@code offset} as signed ints (-128..127). */
+    static IntVector signedBytes(MemorySegment data, long offset) {
         return (IntVector) ByteVector.fromMemorySegment(B, data, offset, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2I, I, 0);
     }

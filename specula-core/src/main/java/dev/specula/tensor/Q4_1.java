@@ -34,7 +34,7 @@ public final class Q4_1 implements TensorFormat {
             for (int k = 0; k < QK / 2; k += N) {
                 IntVector q = Lanes.bytes(data, block + 4 + k);
                 Lanes.toFloat(q.and(0xf)).mul(d).add(m).intoArray(out, o + k);
-                Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).mul(d).add(m).intoArray(out, o + QK / 2 + k);
+                Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(out, o + QK / 2 + k);
             }
         }
     }
@@ -52,7 +52,7 @@ public final class Q4_1 implements TensorFormat {
                 FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
                 FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2 + k);
                 qx = Lanes.toFloat(q.and(0xf)).fma(x0, qx);
-                qx = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).fma(x1, qx);
+                qx = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(x1, qx);
                 xs = xs.add(x0).add(x1);
             }
             acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);

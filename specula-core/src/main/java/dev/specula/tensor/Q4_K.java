@@ -48,7 +48,7 @@ public final class Q4_K implements TensorFormat {
                 for (int k = 0; k < 32; k += N) {
                     IntVector q = Lanes.bytes(data, block + 16 + 32 * g + k);
                     Lanes.toFloat(q.and(0xf)).mul(d1).sub(m1).intoArray(out, o + 64 * g + k);
-                    Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4).and(0xf)).mul(d2).sub(m2)
+                    Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2)
                             .intoArray(out, o + 64 * g + 32 + k);
                 }
             }
@@ -80,9 +80,9 @@ public final class Q4_K implements TensorFormat {
                 IntVector q1 = Lanes.bytes(data, block + 16 + c + N);
                 FloatVector lo = Lanes.toFloat(q0.and(0xf)).mul(FloatVector.fromArray(F, x, xi));
                 lo = Lanes.toFloat(q1.and(0xf)).fma(FloatVector.fromArray(F, x, xi + N), lo);
-                FloatVector hi = Lanes.toFloat(q0.lanewise(VectorOperators.LSHR, 4).and(0xf))
+                FloatVector hi = Lanes.toFloat(q0.lanewise(VectorOperators.LSHR, 4))
                         .mul(FloatVector.fromArray(F, x, xi + 32));
-                hi = Lanes.toFloat(q1.lanewise(VectorOperators.LSHR, 4).and(0xf))
+                hi = Lanes.toFloat(q1.lanewise(VectorOperators.LSHR, 4))
                         .fma(FloatVector.fromArray(F, x, xi + 32 + N), hi);
                 acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
                 acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);

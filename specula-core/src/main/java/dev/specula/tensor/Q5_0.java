@@ -49,7 +49,7 @@ public final class Q5_0 implements TensorFormat {
 
     /** Values 16 + k.. of a block: high nibbles, with bit 16 + j of {@code qh} as bit 4 of lane j. */
     static IntVector high(IntVector q, int qh, IntVector shift) {
-        return q.lanewise(VectorOperators.LSHR, 4).and(0xf)
+        return q.lanewise(VectorOperators.LSHR, 4)
                 .or(IntVector.broadcast(I, qh >>> 12).lanewise(VectorOperators.LSHR, shift).and(0x10));
     }
 

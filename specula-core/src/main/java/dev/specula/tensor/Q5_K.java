@@ -48,7 +48,7 @@ public final class Q5_K implements TensorFormat {
                     IntVector h = Lanes.bytes(data, block + 16 + k)
                             .lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, 2 * g);
                     IntVector q0 = q.and(0xf).or(h.and(0x10));
-                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).and(0xf)
+                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4)
                             .or(h.lanewise(VectorOperators.LSHR, 1).and(0x10));
                     Lanes.toFloat(q0).mul(d1).sub(m1).intoArray(out, o + 64 * g + k);
                     Lanes.toFloat(q1).mul(d2).sub(m2).intoArray(out, o + 64 * g + 32 + k);
@@ -80,7 +80,7 @@ public final class Q5_K implements TensorFormat {
                     IntVector h = Lanes.bytes(data, block + 16 + k)
                             .lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, 2 * g);
                     IntVector q0 = q.and(0xf).or(h.and(0x10));
-                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).and(0xf)
+                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4)
                             .or(h.lanewise(VectorOperators.LSHR, 1).and(0x10));
                     lo = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi + k), lo);
                     hi = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + 32 + k), hi);

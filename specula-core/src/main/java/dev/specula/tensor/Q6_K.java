@@ -41,7 +41,7 @@ public final class Q6_K implements TensorFormat {
                         IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
                         IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
                         IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).and(0xf).or(hb.and(0x30)).sub(32);
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30)).sub(32);
                         int y = o + 128 * h + 32 * j + l;
                         Lanes.toFloat(q0).mul(d * data.get(Layouts.BYTE, s + l / 16)).intoArray(out, y);
                         Lanes.toFloat(q1).mul(d * data.get(Layouts.BYTE, s + 4 + l / 16)).intoArray(out, y + 64);
@@ -53,17 +53,25 @@ public final class Q6_K implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        return dot(data, index, x, xOffset, n, KScratch.get().scales);
+        KScratch scratch = KScratch.get();
+        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n), scratch.scales);
     }
 
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sc) {
+    /**
+     * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken: the offset
+     * of 32 is then one multiply-add per block, {@code Σ (q - 32)·x·s = Σ q·x·s - 32 Σ s·Σx}.
+     */
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
+        FloatVector accOffset = FloatVector.zero(F);
         long block = index / QK * BYTES;
-        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
+        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
             // the 16 scales times d, unpacked with vectors and broadcast from memory (see KScratch)
             float d = Lanes.half(data, block + 208);
             for (int i = 0; i < 16; i += N) {
-                Lanes.toFloat(Lanes.bytes(data, block + 192 + i)).mul(d).intoArray(sc, i);
+                FloatVector s = Lanes.toFloat(Lanes.signedBytes(data, block + 192 + i)).mul(d);
+                s.intoArray(sc, i);
+                accOffset = s.fma(FloatVector.fromArray(F, sums, sb + i), accOffset);
             }
             // quarters j and j + 2 of each half share their low bytes (low and high nibbles); one loop body
             // serves all four, which keeps the method small enough for C2 to inline every vector operation
@@ -73,8 +81,8 @@ public final class Q6_K implements TensorFormat {
                     for (int l = 0; l < 32; l += N) {
                         IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
                         IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
-                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).and(0xf).or(hb.and(0x30)).sub(32);
+                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
                         int xi = xb + 128 * h + 32 * j + l;
                         acc = Lanes.toFloat(q0).mul(FloatVector.fromArray(F, x, xi))
                                 .fma(FloatVector.broadcast(F, sc[s + l / 16]), acc);
@@ -84,15 +92,16 @@ public final class Q6_K implements TensorFormat {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.sub(accOffset.mul(32f)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            float[] sc = KScratch.get().scales;
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sc);
+            KScratch scratch = KScratch.get();
+            float[] sums = scratch.sums16(x, 0, cols);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }
