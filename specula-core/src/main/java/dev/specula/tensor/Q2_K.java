@@ -52,22 +52,35 @@ public final class Q2_K implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        KScratch scratch = KScratch.get();
+        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n), scratch.scales);
+    }
+
+    /**
+     * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken; scale j
+     * covers values 16j.. of its block, so the mins are one multiply-add per block.
+     */
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
         FloatVector accMin = FloatVector.zero(F);
         long block = index / QK * BYTES;
-        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
-            FloatVector d = FloatVector.broadcast(F, Lanes.half(data, block + 80));
-            FloatVector dmin = FloatVector.broadcast(F, Lanes.half(data, block + 82));
+        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+            float d = Lanes.half(data, block + 80);
+            float dmin = Lanes.half(data, block + 82);
+            for (int i = 0; i < 16; i += N) {
+                IntVector s = Lanes.bytes(data, block + i);
+                Lanes.toFloat(s.and(0xf)).mul(d).intoArray(sc, i);
+                accMin = Lanes.toFloat(s.lanewise(VectorOperators.LSHR, 4)).mul(dmin)
+                        .fma(FloatVector.fromArray(F, sums, sb + i), accMin);
+            }
             for (int h = 0; h < 2; h++) {
                 for (int t = 0; t < 2; t++) {
                     for (int k = 0; k < 16; k += N) {
                         IntVector q = Lanes.bytes(data, block + 16 + 32 * h + 16 * t + k);
                         for (int j = 0; j < 4; j++) {
-                            int sc = data.get(Layouts.BYTE, block + 8 * h + 2 * j + t) & 0xff;
                             FloatVector xv = FloatVector.fromArray(F, x, xb + 128 * h + 32 * j + 16 * t + k);
-                            FloatVector qf = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 2 * j).and(3));
-                            acc = qf.mul(xv).fma(d.mul(sc & 0xf), acc);
-                            accMin = xv.fma(dmin.mul(sc >> 4), accMin);
+                            acc = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 2 * j).and(3)).mul(xv)
+                                    .fma(FloatVector.broadcast(F, sc[8 * h + 2 * j + t]), acc);
                         }
                     }
                 }
@@ -80,7 +93,9 @@ public final class Q2_K implements TensorFormat {
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+            KScratch scratch = KScratch.get();
+            float[] sums = scratch.sums16(x, 0, cols);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }

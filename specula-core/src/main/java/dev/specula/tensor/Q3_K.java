@@ -3,6 +3,8 @@ package dev.specula.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -30,17 +32,18 @@ public final class Q3_K implements TensorFormat {
 
     @Override
     public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        float[] sc = KScratch.get().scales;
         long block = index / QK * BYTES;
         for (int o = outOffset; o < outOffset + n; o += QK, block += BYTES) {
-            float d = Lanes.half(data, block + 108);
+            scales(data, block, sc);
             for (int t = 0; t < 2; t++) {
                 for (int k = 0; k < 16; k += N) {
                     IntVector hm = Lanes.bytes(data, block + 16 * t + k).lanewise(VectorOperators.LSHL, 2);
                     for (int h = 0; h < 2; h++) {
                         IntVector q = Lanes.bytes(data, block + 32 + 32 * h + 16 * t + k);
                         for (int j = 0; j < 4; j++) {
-                            float dl = d * scale(data, block + 96, 8 * h + 2 * j + t);
-                            Lanes.toFloat(level(q, hm, h, j)).mul(dl).intoArray(out, o + 128 * h + 32 * j + 16 * t + k);
+                            Lanes.toFloat(level(q, hm, h, j).sub(4)).mul(sc[8 * h + 2 * j + t])
+                                    .intoArray(out, o + 128 * h + 32 * j + 16 * t + k);
                         }
                     }
                 }
@@ -49,12 +52,11 @@ public final class Q3_K implements TensorFormat {
     }
 
     /**
-     * {@code q - 4} for the values of row {@code j} of half {@code h}: bits 2j..2j+1 of the quant bytes, and
+     * {@code q} for the values of row {@code j} of half {@code h}: bits 2j..2j+1 of the quant bytes, and
      * bit 4h + j of the high-bit bytes {@code hm} (taken shifted left by 2, so that it lands on bit 2).
      */
     private static IntVector level(IntVector q, IntVector hm, int h, int j) {
-        return q.lanewise(VectorOperators.LSHR, 2 * j).and(3)
-                .or(hm.lanewise(VectorOperators.LSHR, 4 * h + j).and(4)).sub(4);
+        return q.lanewise(VectorOperators.LSHR, 2 * j).and(3).or(hm.lanewise(VectorOperators.LSHR, 4 * h + j).and(4));
     }
 
     /** Scale {@code j} of the 12 packed bytes at {@code offset}, already less 32. */
@@ -64,35 +66,73 @@ public final class Q3_K implements TensorFormat {
         return (low | (high << 4)) - 32;
     }
 
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    // 16 bytes from 2 before the scale field, so as not to read past the block: scale byte i is lane 2 + i
+    private static final VectorShuffle<Integer> LOW_BYTE =
+            VectorShuffle.fromValues(I16, 2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5, 6, 7, 8, 9);
+    private static final VectorShuffle<Integer> TOP_BYTE =
+            VectorShuffle.fromValues(I16, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13);
+    private static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
+            new int[] {0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
+    private static final IntVector TOP_SHIFT = IntVector.fromArray(I16,
+            new int[] {0, 0, 0, 0, 2, 2, 2, 2, 4, 4, 4, 4, 6, 6, 6, 6}, 0);
+
+    /** {@code d · (sc_j - 32)} for the 16 scales of the block at {@code block}, into {@code out[0..16)}. */
+    static void scales(MemorySegment data, long block, float[] out) {
+        float d = Lanes.half(data, block + 108);
+        if (N == 16) {
+            IntVector q = Lanes.bytes(data, block + 94);
+            IntVector low = q.rearrange(LOW_BYTE).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(0xf);
+            IntVector top = q.rearrange(TOP_BYTE).lanewise(VectorOperators.LSHR, TOP_SHIFT).and(3);
+            Lanes.toFloat(low.or(top.lanewise(VectorOperators.LSHL, 4)).sub(32)).mul(d).intoArray(out, 0);
+        } else {
+            for (int j = 0; j < 16; j++) out[j] = d * scale(data, block + 96, j);
+        }
+    }
+
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        KScratch scratch = KScratch.get();
+        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n), scratch.scales);
+    }
+
+    /**
+     * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken; scale j
+     * covers values 16j.. of its block, so the offset of 4 is one multiply-add per block.
+     */
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
+        FloatVector accOffset = FloatVector.zero(F);
         long block = index / QK * BYTES;
-        for (int xb = xOffset; xb < xOffset + n; xb += QK, block += BYTES) {
-            float d = Lanes.half(data, block + 108);
+        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+            scales(data, block, sc);
+            for (int i = 0; i < 16; i += N) {
+                accOffset = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accOffset);
+            }
             for (int t = 0; t < 2; t++) {
                 for (int k = 0; k < 16; k += N) {
                     IntVector hm = Lanes.bytes(data, block + 16 * t + k).lanewise(VectorOperators.LSHL, 2);
                     for (int h = 0; h < 2; h++) {
                         IntVector q = Lanes.bytes(data, block + 32 + 32 * h + 16 * t + k);
                         for (int j = 0; j < 4; j++) {
-                            IntVector v = level(q, hm, h, j);
                             FloatVector xv = FloatVector.fromArray(F, x, xb + 128 * h + 32 * j + 16 * t + k);
-                            float dl = d * scale(data, block + 96, 8 * h + 2 * j + t);
-                            acc = Lanes.toFloat(v).mul(xv).fma(FloatVector.broadcast(F, dl), acc);
+                            acc = Lanes.toFloat(level(q, hm, h, j)).mul(xv)
+                                    .fma(FloatVector.broadcast(F, sc[8 * h + 2 * j + t]), acc);
                         }
                     }
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.sub(accOffset.mul(4f)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
+            KScratch scratch = KScratch.get();
+            float[] sums = scratch.sums16(x, 0, cols);
+            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
         } else {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         }

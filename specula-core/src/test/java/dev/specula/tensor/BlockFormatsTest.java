@@ -194,15 +194,21 @@ class BlockFormatsTest {
         }
     }
 
-    /** The 16-lane unpacking of Q4_K/Q5_K scales agrees with the scalar one that narrower vectors use. */
+    /** The 16-lane unpacking of Q4_K/Q5_K and Q3_K scales agrees with the scalar one that narrower vectors use. */
     @Test
     void vectorAndScalarScaleUnpackingAgree() {
         Random rnd = new Random(16);
-        MemorySegment data = MemorySegment.ofArray(randomBlocks(GgmlType.Q4_K, 50, rnd));
+        MemorySegment q4 = MemorySegment.ofArray(randomBlocks(GgmlType.Q4_K, 50, rnd));
+        MemorySegment q3 = MemorySegment.ofArray(randomBlocks(GgmlType.Q3_K, 50, rnd));
         float[] scalar = new float[16];
+        float[] vector = new float[16];
         for (int b = 0; b < 50; b++) {
-            Q4_K.scalesMins(data, (long) b * Q4_K.BYTES, scalar);
-            assertThat(Q4_K.scalesMins16(data, (long) b * Q4_K.BYTES).toArray()).isEqualTo(scalar);
+            Q4_K.scalesMins(q4, (long) b * Q4_K.BYTES, scalar);
+            assertThat(Q4_K.scalesMins16(q4, (long) b * Q4_K.BYTES).toArray()).isEqualTo(scalar);
+            long block = (long) b * Q3_K.BYTES;
+            Q3_K.scales(q3, block, vector);
+            for (int j = 0; j < 16; j++) scalar[j] = Lanes.half(q3, block + 108) * Q3_K.scale(q3, block + 96, j);
+            assertThat(vector).isEqualTo(scalar);
         }
     }
 
