@@ -113,7 +113,7 @@ T512 INLINE __m256i q4_bytes256(const uint8_t *q) {
 
 /* R weight rows x T inputs; every loaded weight register feeds T inputs, every input register R rows. */
 T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
-                         const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
+                         const uint8_t *x, int64_t xstride, float *out, int64_t ostride, int accumulate) {
     const int bs = q4 ? 18 : 34;
     __m512 acc[MAXR][MAXT];
     UNROLL
@@ -169,7 +169,10 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
     UNROLL
     for (int r = 0; r < R; r++)
         UNROLL
-        for (int t = 0; t < T; t++) out[t * ostride + r] = _mm512_reduce_add_ps(acc[r][t]);
+        for (int t = 0; t < T; t++) {
+            const float v = _mm512_reduce_add_ps(acc[r][t]);
+            out[t * ostride + r] = accumulate ? out[t * ostride + r] + v : v;
+        }
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -180,6 +183,10 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
  */
 
 #define GROUP 640
+/* Bytes ahead of the group being read that are prefetched. */
+#ifndef PREFETCH
+#define PREFETCH 2048
+#endif
 
 /* o[k] lane 4L + a <- 32-bit word k of z[a]'s 128-bit lane L, for k < 4. */
 T512 INLINE void transpose4(const __m512i z[4], __m512i o[4]) {
@@ -244,15 +251,17 @@ T512 INLINE __m512 group_scales(const uint8_t *b, const int bs) {
     return _mm512_cvtph_ps(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1));
 }
 
-/* One row x T inputs over ng groups; adds to out when accumulate, else stores. */
+/* One row x T inputs over ng groups. */
 T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, const uint8_t *x, int64_t xstride,
-                          float *out, int64_t ostride, int accumulate) {
+                          float *out, int64_t ostride) {
     const int bs = q4 ? 18 : 34;
     __m512 acc[MAXT];
     UNROLL
     for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
     for (int g = 0; g < ng; g++) {
         const uint8_t *b = w + (int64_t) g * 16 * bs;
+        /* The hardware prefetcher alone fell behind once a row took longer than ~2 inputs (2.7x at 11008 columns). */
+        for (int l = 0; l < 16 * bs; l += 64) _mm_prefetch((const char *) (b + PREFETCH + l), _MM_HINT_T0);
         __m512i u[8];
         group_bytes(q4, b, u);
         const __m512 dw = group_scales(b, bs);
@@ -275,12 +284,11 @@ T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, c
     }
     UNROLL
     for (int t = 0; t < T; t++) {
-        const float v = _mm512_reduce_add_ps(acc[t]);
-        out[t * ostride] = accumulate ? out[t * ostride] + v : v;
+        out[t * ostride] = _mm512_reduce_add_ps(acc[t]);
     }
 }
 
-#define CALLG(Q4, TT) tile512g(Q4, TT, wr, ng, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride, tail > 0)
+#define CALLG(Q4, TT) tile512g(Q4, TT, wr, ng, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
 #define TG_CASES(Q4)                                                          \
     switch (T) {                                                              \
         case 1: CALLG(Q4, 1); break; case 2: CALLG(Q4, 2); break;             \
@@ -289,7 +297,7 @@ T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, c
         case 7: CALLG(Q4, 7); break; case 8: CALLG(Q4, 8); break;             \
     }
 
-T512 static void tile512g_any(int q4, int T, int r, int64_t t0, const uint8_t *wr, int ng, int tail,
+T512 static void tile512g_any(int q4, int T, int r, int64_t t0, const uint8_t *wr, int ng,
                               const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
     if (q4) { TG_CASES(1) } else { TG_CASES(0) }
 }
@@ -393,11 +401,11 @@ static void tile_scalar(int q4, int R, int T, const uint8_t *w, int64_t rb, int 
         case 3: T_CASES(CALL, Q4, 3) break; case 4: T_CASES(CALL, Q4, 4) break; \
     }
 
-#define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
+#define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride, accumulate)
 #define CALL256(Q4, RR, TT) tile256(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
 
 T512 static void tile512_any(int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
-                             const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
+                             const uint8_t *x, int64_t xstride, float *out, int64_t ostride, int accumulate) {
     if (q4) { R_CASES(CALL512, 1) } else { R_CASES(CALL512, 0) }
 }
 
@@ -434,8 +442,18 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
             if (level == LEVEL_AVX512_VNNI) {
-                if (tail > 0) tile512_any(q4, R, T, r, t0, wt, rb, tail, xt, xstride, out, ostride);
-                if (ng > 0) tile512g_any(q4, T, r, t0, wr, ng, tail, x, xstride, out, ostride);
+                if (tail == 0) {
+                    tile512g_any(q4, T, r, t0, wr, ng, x, xstride, out, ostride);
+                } else if (ng == 0) {
+                    tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, 0);
+                } else {
+                    /* The groups, then the tail, in row order (out of order cost the prefetcher 1.4x), summed
+                       here and stored once (read-modify-writes of out, 4 KiB multiples apart, cost 2x). */
+                    float part[MAXT];
+                    tile512g_any(q4, T, 0, 0, wr, ng, x + t0 * xstride, xstride, part, 1);
+                    tile512_any(q4, 1, T, 0, 0, wt, rb, tail, xt + t0 * xstride, xstride, part, 1, 1);
+                    for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[t];
+                }
             } else if (level == LEVEL_AVX2) {
                 tile256_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
             } else {
