@@ -84,7 +84,7 @@ final class BenchPerfCommand implements Callable<Integer> {
             try (LlamaModel m = loaded) {
                 for (Backend b : backends) {
                     Backend.select(b);
-                    ModelTimer.Result r = new ModelTimer(m, Math.max(kMax, 1)).run(prefill, repeats * 2 + 1, kMax, repeats);
+                    ModelTimer.Result r = ModelTimer.run(m, prefill, kMax, repeats);
                     ObjectNode o = results.addObject();
                     o.put("backend", Backend.describe());
                     o.put("decode_tps", r.decodeTps());

@@ -158,9 +158,7 @@ final class GenerateCommand implements Callable<Integer> {
             double wallSeconds;
             if (speculative) {
                 try (Speculation spec = openDrafter(pool, targetFile, tokenizer, features, progress)) {
-                    GammaPolicy gamma = adaptive
-                            ? new AdaptiveGamma(draftMax, new double[0], spec.costRatio)
-                            : new FixedGamma(draftMax);
+                    GammaPolicy gamma = adaptive ? adaptiveGamma(target, spec, nThreads) : new FixedGamma(draftMax);
                     SpeculativeDecoder decoder = new SpeculativeDecoder(target, spec.drafter,
                             new Sampler(samplerConfig, target.vocabSize()), gamma);
                     long t0 = System.nanoTime();
@@ -244,6 +242,19 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * γ from this machine's measured costs: the target's r(k) and a draft step's time relative to a target
+     * step, both cached per model file, thread count and backend.
+     */
+    private GammaPolicy adaptiveGamma(LlamaModel target, Speculation spec, int nThreads) throws java.io.IOException {
+        var targetCurve = CostCache.get(model, target, draftMax + 1, nThreads);
+        double draftCost = 0;
+        if (spec.model != null) {
+            draftCost = CostCache.get(draft, spec.model, 1, nThreads).oneToken() / targetCurve.oneToken();
+        }
+        return new AdaptiveGamma(draftMax, targetCurve.ratios(), draftCost);
+    }
+
     private static int[] withoutEog(int[] tokens, Tokenizer tok) {
         int n = tokens.length;
         while (n > 0 && tok.isEndOfGeneration(tokens[n - 1])) n--;
@@ -267,7 +278,6 @@ final class GenerateCommand implements Callable<Integer> {
     /** The drafter and the files it holds open. */
     private final class Speculation implements AutoCloseable {
         Drafter drafter;
-        double costRatio;
         GgufFile file;
         LlamaModel model;
 
@@ -283,7 +293,6 @@ final class GenerateCommand implements Callable<Integer> {
         Speculation s = new Speculation();
         if (draftNgram != null) {
             s.drafter = new NgramDrafter(draftNgram);
-            s.costRatio = 0;
             return s;
         }
         try {

@@ -103,4 +103,15 @@ class CliCommandsTest {
         assertThat(g.exitCode()).as(g.err()).isZero();
         assertThat(JSON.readTree(g.out()).get("image_tokens").asInt()).isEqualTo(64);
     }
+
+    @Test
+    void adaptiveGammaWithMeasuredCostsStaysLossless() throws Exception {
+        CliRun r = CliRun.of("generate", "-m", f("tiny-llava-lm-f16.gguf"), "--draft-ngram", "3",
+                "-p", "USER: Hello there.\nASSISTANT:", "-n", "24", "--temp", "0", "--draft-max", "4", "--draft-adaptive",
+                "--json", "--compare");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode s = JSON.readTree(r.out()).get("stats");
+        assertThat(s.get("compare").get("identical").asBoolean()).isTrue();
+        assertThat(s.get("speculative").get("gamma_max").asInt()).isEqualTo(4);
+    }
 }
