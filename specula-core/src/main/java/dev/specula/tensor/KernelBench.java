@@ -78,28 +78,37 @@ public final class KernelBench {
         Matrix[] ms = new Matrix[copies];
         SplittableRandom rnd = new SplittableRandom(42);
         for (int c = 0; c < copies; c++) ms[c] = new Matrix("w" + c, TensorFormat.of(type), random(arena, type, rows, cols, rnd), rows, cols);
-        double[] result = new double[batches.length];
+        // The batch sizes take turns within each run, so that a change in the neighbours' load hits them alike.
+        float[][] xs = new float[batches.length][];
+        float[][] outs = new float[batches.length][];
+        int[] reps = new int[batches.length];
         for (int bi = 0; bi < batches.length; bi++) {
             int batch = batches[bi];
-            float[] x = new float[batch * cols];
-            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
-            float[] out = new float[batch * rows];
-            // at least one pass over the copies, and at least ~0.3 s, per run
+            xs[bi] = new float[batch * cols];
+            for (int i = 0; i < xs[bi].length; i++) xs[bi][i] = (float) rnd.nextDouble(-1, 1);
+            outs[bi] = new float[batch * rows];
+            // at least one pass over the copies and ~0.2 s per run; this first pass also compiles
             long t0 = System.nanoTime();
-            int reps = 0;
-            while (reps < copies || System.nanoTime() - t0 < 300_000_000L) ms[reps++ % copies].multiply(pool, x, batch, out);
-            double[] times = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                long start = System.nanoTime();
-                for (int i = 0; i < reps; i++) ms[i % copies].multiply(pool, x, batch, out);
-                times[r] = (System.nanoTime() - start) / 1e9 / reps;
+            while (reps[bi] < copies || System.nanoTime() - t0 < 200_000_000L) {
+                ms[reps[bi]++ % copies].multiply(pool, xs[bi], batch, outs[bi]);
             }
-            Arrays.sort(times);
-            double t = times[runs / 2];
-            result[bi] = t;
+        }
+        double[][] times = new double[batches.length][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int bi = 0; bi < batches.length; bi++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < reps[bi]; i++) ms[i % copies].multiply(pool, xs[bi], batches[bi], outs[bi]);
+                times[bi][r] = (System.nanoTime() - start) / 1e9 / reps[bi];
+            }
+        }
+        double[] result = new double[batches.length];
+        for (int bi = 0; bi < batches.length; bi++) {
+            double[] t = times[bi];
+            Arrays.sort(t);
+            result[bi] = t[runs / 2];
             System.out.printf(Locale.ROOT, "%-5s %-6s %5dx%-5d batch %3d: %8.3f ms  %6.1f GB/s  %6.1f GFLOP/s  (min %.3f max %.3f ms)%n",
-                    type, Backend.selected().name().toLowerCase(Locale.ROOT), rows, cols, batch, t * 1e3, bytes / t / 1e9,
-                    2.0 * rows * cols * batch / t / 1e9, times[0] * 1e3, times[runs - 1] * 1e3);
+                    type, Backend.selected().name().toLowerCase(Locale.ROOT), rows, cols, batches[bi], result[bi] * 1e3,
+                    bytes / result[bi] / 1e9, 2.0 * rows * cols * batches[bi] / result[bi] / 1e9, t[0] * 1e3, t[runs - 1] * 1e3);
         }
         arena.close();
         return result;
