@@ -1,12 +1,9 @@
 package dev.specula.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -140,43 +137,9 @@ public final class KernelBench {
         System.out.println(sb);
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-    /** Sums 2 GiB of off-heap floats with Vector API loads, split into parts that the threads share. */
     private static void bandwidth(int threads, int runs) {
-        long size = 2L << 30;
-        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(threads)) {
-            MemorySegment seg = arena.allocate(size, 4096);
-            seg.fill((byte) 1);
-            int parts = threads * 64;
-            long part = size / parts;
-            float[] sink = new float[parts];
-            double[] times = new double[runs + 2];
-            for (int r = 0; r < times.length; r++) {
-                long start = System.nanoTime();
-                pool.forRange(parts, (a, b) -> {
-                    for (int p = a; p < b; p++) sink[p] = sum(seg, p * part, (p + 1) * part);
-                });
-                times[r] = (System.nanoTime() - start) / 1e9;
-            }
-            double[] measured = Arrays.copyOfRange(times, 2, times.length); // two runs to compile
-            Arrays.sort(measured);
-            System.out.printf(Locale.ROOT, "streaming read, %d thread(s): %.1f GB/s median (%.1f..%.1f) [%s]%n", threads,
-                    size / measured[runs / 2] / 1e9, size / measured[runs - 1] / 1e9, size / measured[0] / 1e9,
-                    sink[0] != 0 ? "ok" : "?");
-        }
-    }
-
-    /** The species is a static constant: through a captured local, C2 cannot intrinsify the loads (8 GB/s). */
-    private static float sum(MemorySegment seg, long from, long to) {
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-        int step = S.vectorByteSize();
-        for (long o = from; o < to; o += 4L * step) {
-            a0 = a0.add(FloatVector.fromMemorySegment(S, seg, o, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(FloatVector.fromMemorySegment(S, seg, o + step, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(FloatVector.fromMemorySegment(S, seg, o + 2L * step, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(FloatVector.fromMemorySegment(S, seg, o + 3L * step, ByteOrder.LITTLE_ENDIAN));
-        }
-        return a0.add(a1).add(a2).add(a3).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        MemoryBandwidth.Result r = MemoryBandwidth.measure(threads, 2L << 30, runs);
+        System.out.printf(Locale.ROOT, "streaming read of 2 GiB, %d thread(s): %.1f GB/s median (%.1f..%.1f)%n",
+                threads, r.medianGbs(), r.minGbs(), r.maxGbs());
     }
 }
