@@ -57,11 +57,13 @@ final class MatMul {
                     int xo = b * cols + c0;
                     int n = Math.min(4, batch - b);
                     int a = t * TILE;
-                    if (n == 4) {
-                        tile4(w, len, x, xo, cols, acc, a);
+                    if (n >= 3) {
+                        // three inputs run as four, the third twice: its accumulators (slot 3) are never read
+                        tile4(w, len, x, xo, xo + cols, xo + 2 * cols, xo + (n - 1) * cols, acc, a);
+                    } else if (n == 2) {
+                        tile2(w, len, x, xo, cols, acc, a);
                     } else {
-                        if (n >= 2) tile2(w, len, x, xo, cols, acc, a);
-                        if (n != 2) tile1(w, len, x, xo + (n - 1) * cols, acc, a + (n - 1) * L);
+                        tile1(w, len, x, xo, acc, a);
                     }
                 }
             }
@@ -76,8 +78,8 @@ final class MatMul {
         }
     }
 
-    /** 4 rows x 4 inputs; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * L]}. */
-    private static void tile4(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a) {
+    /** 4 rows x the 4 inputs at {@code x0..x3}; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * L]}. */
+    private static void tile4(float[] w, int len, float[] x, int x0, int x1, int x2, int x3, float[] acc, int a) {
         FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + L);
         FloatVector a02 = FloatVector.fromArray(S, acc, a + 2 * L), a03 = FloatVector.fromArray(S, acc, a + 3 * L);
         FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * L), a11 = FloatVector.fromArray(S, acc, a + 5 * L);
@@ -86,13 +88,12 @@ final class MatMul {
         FloatVector a22 = FloatVector.fromArray(S, acc, a + 10 * L), a23 = FloatVector.fromArray(S, acc, a + 11 * L);
         FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * L), a31 = FloatVector.fromArray(S, acc, a + 13 * L);
         FloatVector a32 = FloatVector.fromArray(S, acc, a + 14 * L), a33 = FloatVector.fromArray(S, acc, a + 15 * L);
-        int x1 = xo + cols, x2 = x1 + cols, x3 = x2 + cols;
         for (int k = 0; k < len; k += L) {
             FloatVector w0 = FloatVector.fromArray(S, w, k);
             FloatVector w1 = FloatVector.fromArray(S, w, CHUNK + k);
             FloatVector w2 = FloatVector.fromArray(S, w, 2 * CHUNK + k);
             FloatVector w3 = FloatVector.fromArray(S, w, 3 * CHUNK + k);
-            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            FloatVector v = FloatVector.fromArray(S, x, x0 + k);
             a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
             v = FloatVector.fromArray(S, x, x1 + k);
             a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
@@ -130,18 +131,35 @@ final class MatMul {
         a30.intoArray(acc, a + 12 * L); a31.intoArray(acc, a + 13 * L);
     }
 
-    /** 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * L}. */
+    /**
+     * 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * L}. Two accumulators per row over
+     * alternate vectors: with one, 4 chains of dependent fused multiply-adds left the FMA units idle.
+     */
     private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a) {
         FloatVector a0 = FloatVector.fromArray(S, acc, a), a1 = FloatVector.fromArray(S, acc, a + 4 * L);
         FloatVector a2 = FloatVector.fromArray(S, acc, a + 8 * L), a3 = FloatVector.fromArray(S, acc, a + 12 * L);
-        for (int k = 0; k < len; k += L) {
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        int k = 0;
+        for (; k + L < len; k += 2 * L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + k);
+            a0 = FloatVector.fromArray(S, w, k).fma(v, a0);
+            a1 = FloatVector.fromArray(S, w, CHUNK + k).fma(v, a1);
+            a2 = FloatVector.fromArray(S, w, 2 * CHUNK + k).fma(v, a2);
+            a3 = FloatVector.fromArray(S, w, 3 * CHUNK + k).fma(v, a3);
+            FloatVector u = FloatVector.fromArray(S, x, xo + k + L);
+            b0 = FloatVector.fromArray(S, w, k + L).fma(u, b0);
+            b1 = FloatVector.fromArray(S, w, CHUNK + k + L).fma(u, b1);
+            b2 = FloatVector.fromArray(S, w, 2 * CHUNK + k + L).fma(u, b2);
+            b3 = FloatVector.fromArray(S, w, 3 * CHUNK + k + L).fma(u, b3);
+        }
+        if (k < len) {
             FloatVector v = FloatVector.fromArray(S, x, xo + k);
             a0 = FloatVector.fromArray(S, w, k).fma(v, a0);
             a1 = FloatVector.fromArray(S, w, CHUNK + k).fma(v, a1);
             a2 = FloatVector.fromArray(S, w, 2 * CHUNK + k).fma(v, a2);
             a3 = FloatVector.fromArray(S, w, 3 * CHUNK + k).fma(v, a3);
         }
-        a0.intoArray(acc, a); a1.intoArray(acc, a + 4 * L);
-        a2.intoArray(acc, a + 8 * L); a3.intoArray(acc, a + 12 * L);
+        a0.add(b0).intoArray(acc, a); a1.add(b1).intoArray(acc, a + 4 * L);
+        a2.add(b2).intoArray(acc, a + 8 * L); a3.add(b3).intoArray(acc, a + 12 * L);
     }
 }
