@@ -75,7 +75,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "Also run target-only generation and report the speedup (and identity when greedy).") boolean compare;
 
     @Option(names = "--demo", description = "Use the embedded default world (synthesized on first use).") boolean demo;
-    @Option(names = "--backend", defaultValue = "auto", description = "Kernels: java, native or auto (default: ${DEFAULT-VALUE}).") String backend;
+    @Option(names = "--backend", defaultValue = "java", description = "Kernels: java (pure Java), native (the optional int8 library) or auto (native when it loaded) (default: ${DEFAULT-VALUE}).") String backend;
     @Option(names = "--quiet", description = "No progress bars.") boolean quiet;
     @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
 

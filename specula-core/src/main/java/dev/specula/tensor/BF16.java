@@ -65,16 +65,6 @@ public final class BF16 implements TensorFormat {
     }
 
     @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (batch > 1 && cols % 32 == 0) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
-    }
-
-    @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         for (int i = 0; i < n; i++) {
             dst.set(Layouts.SHORT, dstOffset + 2L * i, fromFloat(src[srcOffset + i]));

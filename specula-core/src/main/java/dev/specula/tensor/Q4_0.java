@@ -104,13 +104,4 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
-    }
 }

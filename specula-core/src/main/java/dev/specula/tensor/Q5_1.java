@@ -71,16 +71,6 @@ public final class Q5_1 implements TensorFormat {
     }
 
     @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
-    }
-
-    @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         long block = dstOffset;
         for (int s = srcOffset; s < srcOffset + n; s += QK, block += BYTES) {

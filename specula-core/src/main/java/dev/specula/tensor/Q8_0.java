@@ -88,13 +88,4 @@ public final class Q8_0 implements TensorFormat {
         return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
     }
 
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
-    }
 }

@@ -39,10 +39,15 @@ public interface TensorFormat {
     /**
      * The batched product for rows {@code [rowStart, rowEnd)} of a {@code cols}-wide matrix:
      * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs.
-     * Formats override it to read each weight block once for the whole batch.
+     * One input is a dot per row; several go through {@link MatMul#tiled}, which dequantizes each weight
+     * tile once for the whole batch. Formats with a faster single-input path override this.
      */
     default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                             float[] x, int batch, float[] out, int outStride) {
+        if (batch > 1 && cols % 32 == 0) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            return;
+        }
         for (int r = rowStart; r < rowEnd; r++) {
             long index = (long) r * cols;
             for (int b = 0; b < batch; b++) {
