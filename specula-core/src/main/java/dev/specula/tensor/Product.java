@@ -9,6 +9,11 @@ import java.lang.foreign.MemorySegment;
 final class Product implements Parallel.RangeTask {
     /** Rows per range bound: a multiple of every kernel's row tile (1 to 4). */
     static final int GRAIN = 16;
+    /**
+     * Below this many multiply-adds a product runs on the calling thread: waking a worker costs
+     * microseconds on an idle machine and a scheduler slice on a busy one, more than the work itself.
+     */
+    static final long INLINE_WORK = 1L << 18;
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
     private final Q8Activations inputs = new Q8Activations();
@@ -43,7 +48,8 @@ final class Product implements Parallel.RangeTask {
             p.x = q8Inputs ? p.inputs.rounded(x, batch, m.cols()) : x;
         }
         try {
-            pool.forRange(m.rows(), GRAIN, p);
+            if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());
+            else pool.forRange(m.rows(), GRAIN, p);
         } finally {
             p.m = null;
             p.x = null;
