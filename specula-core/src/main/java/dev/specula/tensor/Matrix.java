@@ -21,8 +21,9 @@ public record Matrix(String name, TensorFormat format, MemorySegment data, int r
 
     /**
      * {@code out[b * rows + r] = row r · x[b * cols ..]} for {@code b < batch}, split by rows across the pool.
-     * With Q4_0 or Q8_0 weights the inputs are first rounded to Q8_0 blocks, as llama.cpp does, and the
-     * {@link Backend} picks the kernels. Allocates nothing once its per-thread buffers have grown.
+     * The inputs are first rounded as llama.cpp rounds them for this weight type ({@link InputRounding});
+     * for Q4_0 and Q8_0 the {@link Backend} picks the kernels. Allocates nothing once its per-thread
+     * buffers have grown.
      */
     public void multiply(Parallel pool, float[] x, int batch, float[] out) {
         Product.run(this, pool, x, batch, out);

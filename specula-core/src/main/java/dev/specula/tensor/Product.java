@@ -17,6 +17,8 @@ final class Product implements Parallel.RangeTask {
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
     private final Q8Activations inputs = new Q8Activations();
+    /** The inputs rounded as llama.cpp rounds them for the weights' type ({@link InputRounding}). */
+    private float[] rounded = new float[0];
     private Matrix m;
     private float[] x;
     private int batch;
@@ -45,7 +47,10 @@ final class Product implements Parallel.RangeTask {
                 p.outSegment = MemorySegment.ofArray(out);
             }
         } else {
-            p.x = q8Inputs ? p.inputs.rounded(x, batch, m.cols()) : x;
+            InputRounding rounding = m.format().inputRounding();
+            int n = batch * m.cols();
+            if (rounding != InputRounding.NONE && p.rounded.length < n) p.rounded = new float[n];
+            p.x = rounding.round(x, n, p.rounded);
         }
         try {
             if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());

@@ -42,17 +42,7 @@ final class Q8Activations {
     float[] rounded(float[] x, int batch, int cols) {
         int n = batch * cols;
         if (values.length < n) values = new float[n];
-        float[] v = values;
-        for (int i = 0; i < n; i += BLOCK) {
-            float amax = amax(x, i);
-            float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
-            float id = amax != 0f ? 127f / amax : 0f;
-            for (int h = 0; h < BLOCK; h += L) {
-                FloatVector r = FloatVector.fromArray(S, x, i + h).mul(id).add(ROUND).sub(ROUND);
-                r.mul(d).intoArray(v, i + h);
-            }
-        }
-        return v;
+        return InputRounding.Q8_0.round(x, n, values);
     }
 
     /**

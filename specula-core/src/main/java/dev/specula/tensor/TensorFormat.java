@@ -56,6 +56,11 @@ public interface TensorFormat {
         }
     }
 
+    /** How a product rounds its inputs for these weights, as llama.cpp does (its {@code vec_dot_type}). */
+    default InputRounding inputRounding() {
+        return InputRounding.of(type());
+    }
+
     /** The format for a type, or an error naming the type when Specula cannot compute with it. */
     static TensorFormat of(GgmlType type) {
         return TensorFormats.of(type);
