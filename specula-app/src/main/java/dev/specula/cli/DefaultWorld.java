@@ -18,12 +18,12 @@ import java.nio.file.Path;
 
 /**
  * The embedded default world for {@code generate --demo}: a tiny random LLaVA target with its mmproj, a
- * smaller draft with the same vocabulary, and a test picture, synthesized once into the cache folder
+ * draft that is the same weights in Q8_0, and a test picture, synthesized once into the cache folder
  * ({@code specula.home}/.specula-cache, set by the launcher). Until trained demo weights exist, the text
  * is noise, but every stage of the pipeline runs for real.
  */
 final class DefaultWorld {
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v3";
 
     private DefaultWorld() {}
 
@@ -36,7 +36,7 @@ final class DefaultWorld {
         Path dir = folder();
         Files.createDirectories(dir);
         Path target = dir.resolve("target-f16.gguf");
-        Path draft = dir.resolve("draft-f16.gguf");
+        Path draft = dir.resolve("draft-q8_0.gguf");
         Path mmproj = dir.resolve("mmproj-f16.gguf");
         Path image = dir.resolve("shapes.png");
         var vocab = SynthVocabulary.builtIn(512);
@@ -46,7 +46,9 @@ final class DefaultWorld {
             }
         }
         if (!Files.exists(draft)) {
-            write(draft, t -> LlamaSynth.write(t, new LlamaSynth.Options(LlamaShape.named("tiny-draft"), GgmlType.F16, 103, 0.02f, 0.5f, "default-draft"), vocab, null));
+            // The same random weights (same seed) stored as Q8_0: a quantized self-draft that reads about half
+            // the target's bytes and agrees with it wherever quantization does not flip a token.
+            write(draft, t -> LlamaSynth.write(t, new LlamaSynth.Options(LlamaShape.named("tiny"), GgmlType.Q8_0, 101, 0.02f, 0.5f, "default-draft-q8_0"), vocab, null));
         }
         if (!Files.exists(mmproj)) {
             write(mmproj, t -> MmprojSynth.write(t, MmprojShape.named("tiny"), GgmlType.F16, 102, null));

@@ -155,6 +155,7 @@ final class GenerateCommand implements Callable<Integer> {
             ObjectNode stats = root.putObject("stats");
             List<TopLogits> tops = List.of();
             boolean speculative = draft != null || draftNgram != null;
+            if (compare) warmUp(target, input);
             double wallSeconds;
             if (speculative) {
                 try (Speculation spec = openDrafter(pool, targetFile, tokenizer, features, progress)) {
@@ -253,6 +254,14 @@ final class GenerateCommand implements Callable<Integer> {
             draftCost = CostCache.get(draft, spec.model, 1, nThreads).oneToken() / targetCurve.oneToken();
         }
         return new AdaptiveGamma(draftMax, targetCurve.ratios(), draftCost);
+    }
+
+    /** A few target-only tokens first, so that neither side of --compare pays the JIT's warm-up alone. */
+    private static void warmUp(LlamaModel target, Prompt input) {
+        Generator g = new Generator(target, new Sampler(SamplerConfig.greedy(), target.vocabSize()), t -> false);
+        g.prompt(input);
+        g.generate(4, null);
+        target.truncate(0);
     }
 
     private static int[] withoutEog(int[] tokens, Tokenizer tok) {

@@ -2,6 +2,7 @@ package dev.specula.cli;
 
 import dev.specula.gguf.GgufFile;
 import dev.specula.gguf.GgufValue;
+import dev.specula.synth.LayerSkipDraft;
 import dev.specula.synth.LlamaShape;
 import dev.specula.synth.LlamaSynth;
 import dev.specula.synth.SynthVocabulary;
@@ -33,6 +34,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--projection-dim", description = "With --mmproj: the language model width the projector maps to.")
     Integer projectionDim;
 
+    @Option(names = "--draft-from", description = "Derive a layer-skip draft from this target: its first --layers blocks, its embeddings and output.")
+    Path draftFrom;
+
     @Option(names = "--dim", description = "Embedding width.") Integer dim;
     @Option(names = "--layers", description = "Number of blocks.") Integer layers;
     @Option(names = "--heads", description = "Attention heads.") Integer heads;
@@ -58,6 +62,7 @@ final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mmproj) return writeMmproj();
+        if (draftFrom != null) return writeLayerSkipDraft();
         LlamaShape s = like != null ? LlamaShape.named(like) : new LlamaShape(0, 0, 0, 0, 0, 0, 2048);
         s = new LlamaShape(dim != null ? dim : s.embedding(), layers != null ? layers : s.layers(),
                 heads != null ? heads : s.heads(), kvHeads != null ? kvHeads : (heads != null && like == null ? heads : s.kvHeads()),
@@ -96,6 +101,18 @@ final class SynthCommand implements Callable<Integer> {
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
         try (Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
             MmprojSynth.write(tmp, shape, t, seed, p);
+        } catch (Exception e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return finish(tmp);
+    }
+
+    private Integer writeLayerSkipDraft() throws Exception {
+        if (layers == null) throw new IllegalArgumentException("--draft-from needs --layers N (blocks to keep)");
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        try (GgufFile target = GgufFile.open(draftFrom); Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
+            LayerSkipDraft.write(target, layers, tmp, p);
         } catch (Exception e) {
             Files.deleteIfExists(tmp);
             throw e;
