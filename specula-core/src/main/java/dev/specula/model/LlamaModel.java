@@ -2,6 +2,7 @@ package dev.specula.model;
 
 import dev.specula.gguf.GgufFile;
 import dev.specula.gguf.TensorInfo;
+import dev.specula.tensor.HalfDot;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
@@ -71,6 +72,8 @@ public final class LlamaModel implements LanguageModel {
     private final float[] x, xb, q, k, v, att, xb2, hGate, hUp, hidden;
     private final float[] ropeCos, ropeSin;
     private final float[] scores;
+    /** Per query head: the query and the output accumulator of {@link #attendHalf}, rounded to F16. */
+    private final float[] halfQuery, halfOut;
     private final float attentionScale;
 
     // The attention step's arguments, read by the pool's threads.
@@ -121,7 +124,10 @@ public final class LlamaModel implements LanguageModel {
         ropeCos = new float[b * c.ropeDimensionCount() / 2];
         ropeSin = new float[b * c.ropeDimensionCount() / 2];
         scores = new float[c.headCount() * context];
-        attentionScale = (float) (1.0 / Math.sqrt(c.headSize()));
+        halfQuery = new float[c.queryLength()];
+        halfOut = new float[c.queryLength()];
+        // 1.0f / sqrtf(n_embd_head), in float as llama.cpp computes kq_scale
+        attentionScale = 1f / (float) Math.sqrt(c.headSize());
         if (options.progress() != null) pageIn(file, options.progress());
     }
 
@@ -241,16 +247,22 @@ public final class LlamaModel implements LanguageModel {
             } else {
                 System.arraycopy(embeddings, done * dim, x, 0, n * dim);
             }
-            blocks(n);
-            for (int i = Math.max(0, first - done); i < n; i++) {
-                VectorOps.rmsNorm(x, i * dim, outputNorm, config.rmsEpsilon(), finals, (done + i - first) * dim);
+            int outputs = Math.max(0, n - Math.max(0, first - done));
+            blocks(n, outputs);
+            // the last block left the output rows at the start of x
+            for (int j = 0; j < outputs; j++) {
+                VectorOps.rmsNorm(x, j * dim, outputNorm, config.rmsEpsilon(), finals, (done + n - outputs + j - first) * dim);
             }
         }
         if (logitRows > 0) output.multiply(pool, finals, logitRows, logits);
     }
 
-    /** Runs every block over the {@code n} rows of {@link #x}, appending their keys and values to the cache. */
-    private void blocks(int n) {
+    /**
+     * Runs every block over the {@code n} rows of {@link #x}, appending their keys and values to the cache.
+     * Like llama.cpp, the last block finishes only the last {@code outputs} rows once its keys and values
+     * are stored: no other row's hidden state is read again.
+     */
+    private void blocks(int n, int outputs) {
         LlamaConfig c = config;
         int dim = c.embeddingLength();
         float eps = c.rmsEpsilon();
@@ -269,15 +281,22 @@ public final class LlamaModel implements LanguageModel {
             attnCount = n;
             attnStart = start;
             pool.forRange(c.headCount(), attentionTask);
-            layer.wo.multiply(pool, att, n, xb2);
-            VectorOps.add(xb2, x, n * dim);
+            int rows = n;
+            if (l == layers.length - 1) {
+                rows = outputs;
+                if (rows == 0) break;
+                System.arraycopy(att, (n - rows) * c.queryLength(), att, 0, rows * c.queryLength());
+                System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
+            }
+            layer.wo.multiply(pool, att, rows, xb2);
+            VectorOps.add(xb2, x, rows * dim);
 
-            for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm, eps, xb, i * dim);
-            layer.gate.multiply(pool, xb, n, hGate);
-            layer.up.multiply(pool, xb, n, hUp);
-            VectorOps.swiglu(hGate, hUp, n * c.feedForwardLength());
-            layer.down.multiply(pool, hGate, n, xb2);
-            VectorOps.add(xb2, x, n * dim);
+            for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm, eps, xb, i * dim);
+            layer.gate.multiply(pool, xb, rows, hGate);
+            layer.up.multiply(pool, xb, rows, hUp);
+            VectorOps.swiglu(hGate, hUp, rows, c.feedForwardLength());
+            layer.down.multiply(pool, hGate, rows, xb2);
+            VectorOps.add(xb2, x, rows * dim);
         }
         cache.advance(n);
     }
@@ -310,14 +329,20 @@ public final class LlamaModel implements LanguageModel {
                 for (int j = 0; j < half; j++) {
                     float cos = ropeCos[i * half + j], sin = ropeSin[i * half + j];
                     float x0 = vectors[base + 2 * j], x1 = vectors[base + 2 * j + 1];
-                    vectors[base + 2 * j] = x0 * cos - x1 * sin;
-                    vectors[base + 2 * j + 1] = x0 * sin + x1 * cos;
+                    // the fused forms ggml's rope compiles to (measured bit-exact against it)
+                    vectors[base + 2 * j] = Math.fma(x0, cos, -(x1 * sin));
+                    vectors[base + 2 * j + 1] = Math.fma(x0, sin, x1 * cos);
                 }
             }
         }
     }
 
-    /** Causal attention for query heads {@code [from, to)} over the cache, each batch row seeing its own prefix. */
+    /**
+     * Causal attention for query heads {@code [from, to)} over the cache, each batch row seeing its own
+     * prefix, with the arithmetic of llama.cpp's CPU flash attention: a batch of fewer than
+     * {@value #TILED_QUERIES} rows (decoding, short prompts) runs its per-query kernel in half precision
+     * ({@link #attendHalf}); larger batches run its tiled kernel, which stays in float.
+     */
     private void attendHeads(int from, int to) {
         LlamaConfig c = config;
         int hs = c.headSize();
@@ -330,6 +355,10 @@ public final class LlamaModel implements LanguageModel {
             for (int i = 0; i < attnCount; i++) {
                 int last = attnStart + i;
                 int qOffset = i * qLen + h * hs;
+                if (attnCount < TILED_QUERIES) {
+                    attendHalf(qOffset, h * hs, keys, values, kvLen, kvOffset, last, hs);
+                    continue;
+                }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t <= last; t++) {
                     float s = VectorOps.dot(q, qOffset, keys, t * kvLen + kvOffset, hs) * attentionScale;
@@ -349,6 +378,40 @@ public final class LlamaModel implements LanguageModel {
                 }
             }
         }
+    }
+
+    /** llama.cpp tiles its flash attention from this many query rows on (GGML_FA_TILE_Q). */
+    private static final int TILED_QUERIES = 64;
+
+    /**
+     * One query of ggml's {@code flash_attn_ext_f16_one_chunk} with an F16 cache: the query rounded to
+     * F16 for the key dots, an online softmax, and the value accumulator kept in F16, rounded after every
+     * rescale and every added value; divided by the softmax sum in float at the end. The accumulator's
+     * rounding moves logits by up to 1e-2 on the fixture models, more than any other step.
+     */
+    private void attendHalf(int qOffset, int scratch, float[] keys, float[] values, int kvLen, int kvOffset, int last, int hs) {
+        float[] qh = halfQuery, acc = halfOut;
+        for (int e = 0; e < hs; e++) {
+            qh[scratch + e] = VectorOps.half(q[qOffset + e]);
+            acc[scratch + e] = 0f;
+        }
+        float max = Float.NEGATIVE_INFINITY, sum = 0f;
+        for (int t = 0; t <= last; t++) {
+            int ko = t * kvLen + kvOffset;
+            float s = HalfDot.dot(qh, scratch, keys, ko, hs) * attentionScale;
+            float ms = 1f, vs = 1f;
+            if (s > max) {
+                ms = (float) Math.exp(max - s);
+                max = s;
+                for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(acc[scratch + e] * ms);
+            } else {
+                vs = (float) Math.exp(s - max);
+            }
+            for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(Math.fma(values[ko + e], vs, acc[scratch + e]));
+            sum = sum * ms + vs;
+        }
+        float inv = sum == 0f ? 0f : 1f / sum;
+        for (int e = 0; e < hs; e++) att[qOffset + e] = acc[scratch + e] * inv;
     }
 
     private static Matrix matrix(GgufFile file, String name, int rows, int cols) {

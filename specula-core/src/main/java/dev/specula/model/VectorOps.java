@@ -56,7 +56,7 @@ final class VectorOps {
             float v = x[xOffset + i];
             sum += v * v;
         }
-        float inv = (float) (1.0 / Math.sqrt((float) (sum / n) + eps));
+        float inv = 1f / (float) Math.sqrt((float) (sum / n) + eps); // 1.0f/sqrtf(mean + eps), as ggml
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             FloatVector.fromArray(S, x, xOffset + i).mul(inv).mul(FloatVector.fromArray(S, weight, i)).intoArray(out, outOffset + i);
@@ -64,11 +64,43 @@ final class VectorOps {
         for (; i < n; i++) out[outOffset + i] = x[xOffset + i] * inv * weight[i];
     }
 
-    /** SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]}. */
-    static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+    /**
+     * SwiGLU in place over {@code rows} rows of {@code width}: {@code gate = silu(gate) * up}, as ggml's
+     * {@code ggml_vec_swiglu_f32} computes it on AVX-512: 16 values at a time with its polynomial exp
+     * ({@link #expLikeGgml}), the rest of a row with the plain exp.
+     */
+    static void swiglu(float[] gate, float[] up, int rows, int width) {
+        int vectorised = width & ~15;
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            for (int i = o; i < o + vectorised; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + expLikeGgml(0f - g)) * up[i];
+            }
+            for (int i = o + vectorised; i < o + width; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
         }
+    }
+
+    /**
+     * ggml's {@code ggml_v_expf} (AVX-512 form, after ARM's optimized routines): exp(x) = 2^n · p(b) with
+     * n = round(x / ln 2) and a degree-5 polynomial p, every step a float fma as there, so that SiLU
+     * rounds as llama.cpp's does.
+     */
+    static float expLikeGgml(float x) {
+        final float shift = 0x1.8p23f;
+        float n = Math.fma(x, 0x1.715476p+0f, shift) - shift;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        if (Math.abs(n) > 192f) return n <= 0f ? 0f : Float.POSITIVE_INFINITY;
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
+        return Math.scalb(j, (int) n);
+    }
+
+    static float half(float v) {
+        return Float.float16ToFloat(Float.floatToFloat16(v));
     }
 }

@@ -30,20 +30,28 @@ public final class F16 implements TensorFormat {
         }
     }
 
+    /**
+     * In llama.cpp's order ({@link HalfDot}): with inputs rounded to F16 every product is exact and the
+     * order alone decides the sum, which the next F16 rounding then amplifies.
+     */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        long base = index * 2;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            ShortVector h = ShortVector.fromMemorySegment(H, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            acc = toFloat(h).fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        return HalfDot.dot(data, index * 2, x, xOffset, n);
+    }
+
+    /**
+     * Each (row, input) dot as {@link #dot}, whatever the batch: a batched pass must give the logits that
+     * one-at-a-time decoding gives, or speculative decoding stops being lossless.
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            long offset = (long) r * cols * 2;
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = HalfDot.dot(data, offset, x, b * cols, cols);
+            }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            sum += Float.float16ToFloat(data.get(Layouts.SHORT, (index + i) * 2)) * x[xOffset + i];
-        }
-        return sum;
     }
 
     /**
