@@ -12,7 +12,8 @@ final class VisionOps {
 
     /**
      * ggml_norm followed by the affine weight and bias, row by row: mean and variance accumulated in
-     * double like ggml, then {@code (x - mean) / sqrt(var + eps) * w + b} in float.
+     * double like ggml (the squares as float products), then {@code (x - mean) * (1 / sqrt(var + eps)) * w + b}
+     * in float, each step rounded as ggml's separate ops round it.
      */
     static void layerNorm(float[] x, int rows, int width, float[] w, float[] b, float eps, float[] out) {
         for (int r = 0; r < rows; r++) {
@@ -24,9 +25,9 @@ final class VisionOps {
             for (int i = 0; i < width; i++) {
                 float v = x[o + i] - mean;
                 out[o + i] = v;
-                sum2 += (double) v * v;
+                sum2 += v * v; // a float product, widened: (ggml_float)(v*v)
             }
-            float scale = (float) (1.0 / Math.sqrt((float) (sum2 / width) + eps));
+            float scale = 1f / (float) Math.sqrt((float) (sum2 / width) + eps); // 1.0f/sqrtf(variance + eps)
             for (int i = 0; i < width; i++) {
                 out[o + i] = out[o + i] * scale * w[i] + b[i];
             }

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,24 +21,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The whole LLaVA path against llama.cpp's multimodal runs, teacher-forced: text chunk, the image's
- * embeddings as one batch through {@code forwardEmbeddings}, text chunk, then each recorded step's logits
- * compared and llama.cpp's token fed back. The context-sensitive "diverse" LM on all four images, the
- * F16 LM, and the Q8_0 mmproj (the image embeddings themselves are checked for all runs in
- * {@link ClipEncoderFixtureTest}).
+ * The whole LLaVA path against every one of llama.cpp's multimodal runs (each LM format, each image, both
+ * mmproj files), teacher-forced: text chunk, the image's embeddings as one batch through
+ * {@code forwardEmbeddings}, text chunk, then each recorded step's logits compared and llama.cpp's token
+ * fed back. The rule is the text runs' ({@code LlamaFidelityTest}): the greedy token equals llama.cpp's
+ * wherever its recorded margin is at least 0.1, and each recorded top-5 logit agrees within 2% of the
+ * step's largest logit. (The image embeddings themselves are checked in {@link ClipEncoderFixtureTest}.)
+ *
+ * <p>One step is held to the 2% rule only. Our image embeddings differ from llama.cpp's by about 1e-5,
+ * and with 8-bit rounded activations such a difference moves quantized logits by up to 0.4: llama.cpp
+ * itself, given our embeddings, picks the other token at step 5 of the Q4_0 LM on shapes_160x120 (margin
+ * 0.135), as we do. Holding it too needs a vision tower bit-exact with llama.cpp's.
  */
 class LlavaFidelityTest {
     private static final float RELATIVE_TOLERANCE = 0.02f;
-    /** Below this share of the largest logit, a top-2 margin is within llama.cpp's own noise (README §5). */
-    private static final float CLEAR_MARGIN = 0.005f;
+    private static final float CLEAR_MARGIN = 0.1f;
+    /** Steps where llama.cpp fed our image embeddings disagrees with its own recording (see above). */
+    private static final Map<String, Integer> EMBEDDING_SENSITIVE = Map.of("q4_0__shapes_160x120.json", 5);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();
     private static final Map<String, ClipEncoder> ENCODERS = new HashMap<>();
 
-    static Stream<String> runs() {
-        Stream<String> diverse = Stream.of("shapes_160x120", "gradient_97x131", "gray_64x64", "rgba_80x80")
-                .map(img -> "diverse-f16__" + img + ".json");
-        return Stream.concat(diverse, Stream.of("f16__gradient_97x131.json", "f16__mmproj-q8_0__shapes_160x120.json"));
+    /** Every recorded run with an image. */
+    static Stream<String> runs() throws IOException {
+        try (Stream<Path> files = Files.list(Fixtures.own("expected/tiny-llava"))) {
+            return files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith("__text.json")).sorted().toList().stream();
+        }
     }
 
     @AfterAll
@@ -71,8 +81,10 @@ class LlavaFidelityTest {
                             .isCloseTo((float) entry.get(1).asDouble(), within(RELATIVE_TOLERANCE * scale));
                 }
                 int token = step.get("token").asInt();
-                if (step.get("margin").asDouble() >= Math.max(0.1f, CLEAR_MARGIN * scale)) {
-                    assertThat(Sampler.argmax(logits, 0, vocab)).as("%s step %d: greedy token", name, i).isEqualTo(token);
+                boolean sensitive = EMBEDDING_SENSITIVE.getOrDefault(name, -1) == i;
+                if (step.get("margin").asDouble() >= CLEAR_MARGIN && !sensitive) {
+                    assertThat(Sampler.argmax(logits, 0, vocab)).as("%s step %d: greedy token (margin %.3f)", name, i,
+                            step.get("margin").asDouble()).isEqualTo(token);
                 }
                 model.forward(new int[]{token}, 1, 1, logits);
                 i++;
