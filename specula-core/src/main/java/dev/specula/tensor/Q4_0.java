@@ -49,6 +49,21 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
+    /**
+     * Batches of 2 to {@value Q4_0Rows#MAX_BATCH} on 512-bit vectors read the blocks directly ({@link Q4_0Rows}); the rest
+     * as the interface does. A single input stays with {@link #dot}: from memory it measured faster than the
+     * table kernel (8.6 against 6.8 GB/s on one thread), though slower when the weights sit in L2.
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (Q4_0Rows.SUPPORTED && batch > 1 && batch <= Q4_0Rows.MAX_BATCH) {
+            Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        } else {
+            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
     /** Two accumulators over alternating blocks, so that consecutive fused multiply-adds do not wait on each other. */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {

@@ -45,6 +45,17 @@ public final class Q8_0 implements TensorFormat {
         }
     }
 
+    /** Small batches on 512-bit vectors read the blocks directly ({@link Q8_0Rows}); the rest as the interface does. */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (Q8_0Rows.SUPPORTED && batch <= Q8_0Rows.MAX_BATCH) {
+            Q8_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        } else {
+            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
     /** Two accumulators over alternating blocks, so that consecutive fused multiply-adds do not wait on each other. */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {

@@ -1,0 +1,162 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Q4_0 products of up to {@value #MAX_BATCH} inputs straight from the blocks, on 512-bit vectors: two rows at a
+ * time, each block decoded once for every input. The nibbles index a 16-entry table of (k - 8) * d held in one
+ * register ({@code selectFrom}, one {@code vpermd}), which replaces the subtract and int-to-float conversion of
+ * each value. No helper takes or returns a vector (see {@link Q8_0}).
+ */
+final class Q4_0Rows {
+    private Q4_0Rows() {}
+
+    /** Larger batches go through {@link MatMul#tiled}, which decodes each weight tile once for all of them. */
+    static final int MAX_BATCH = 8;
+    /** These kernels need 16 float lanes; elsewhere the format's generic paths run. */
+    static final boolean SUPPORTED = FloatVector.SPECIES_PREFERRED.length() == 16;
+    private static final int BYTES = 18;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** The nibble values less 8, scaled by each block's d; a float[], as C2 called mul on a static FloatVector virtually. */
+    private static final float[] LEVELS = {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
+
+    /**
+     * {@code out[b * outStride + r] = row r · x[b * cols ..]} for rows {@code [rowStart, rowEnd)} and
+     * {@code b < batch}: pairs of rows, groups of up to 4 inputs (3 run as 4, the last repeated).
+     */
+    static void multiply(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
+                         float[] out, int outStride) {
+        int blocks = cols / 32;
+        long rowBytes = (long) blocks * BYTES;
+        for (int r = rowStart; r < rowEnd; r += 2) {
+            int dr = r + 1 < rowEnd ? 1 : 0; // an odd last row pairs with itself
+            long a = r * rowBytes, c = a + dr * rowBytes;
+            for (int b = 0; b < batch; b += 4) {
+                int n = Math.min(4, batch - b), x0 = b * cols, o = b * outStride + r;
+                if (n == 1) pair1(data, a, c, blocks, x, x0, out, o, dr, outStride, n);
+                else if (n == 2) pair2(data, a, c, blocks, x, x0, x0 + cols, out, o, dr, outStride, n);
+                else pair4(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + (n - 1) * cols, out, o, dr, outStride, n);
+            }
+        }
+    }
+
+    // Rows at byte offsets a and c (c = a when the row is alone), inputs at x0.., outputs out[o + j * stride]
+    // and out[o + j * stride + dr] for the first `used` inputs. A single input keeps separate accumulators for
+    // the two halves of each block, so that consecutive fused multiply-adds do not wait on each other.
+    // The loops count blocks in an int so that C2 can hoist the segment's bounds checks.
+
+    private static void pair1(MemorySegment w, long a, long c, int blocks, float[] x, int x0,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            IntVector ta = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pa))).reinterpretAsInts();
+            IntVector qa = (IntVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector aL = qa.and(15).selectFrom(ta).reinterpretAsFloats();
+            FloatVector aH = qa.lanewise(VectorOperators.LSHR, 4).selectFrom(ta).reinterpretAsFloats();
+            IntVector tc = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pc))).reinterpretAsInts();
+            IntVector qc = (IntVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector cL = qc.and(15).selectFrom(tc).reinterpretAsFloats();
+            FloatVector cH = qc.lanewise(VectorOperators.LSHR, 4).selectFrom(tc).reinterpretAsFloats();
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+        }
+        out[o] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void pair2(MemorySegment w, long a, long c, int blocks, float[] x, int x0, int x1,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            IntVector ta = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pa))).reinterpretAsInts();
+            IntVector qa = (IntVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector aL = qa.and(15).selectFrom(ta).reinterpretAsFloats();
+            FloatVector aH = qa.lanewise(VectorOperators.LSHR, 4).selectFrom(ta).reinterpretAsFloats();
+            IntVector tc = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pc))).reinterpretAsInts();
+            IntVector qc = (IntVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector cL = qc.and(15).selectFrom(tc).reinterpretAsFloats();
+            FloatVector cH = qc.lanewise(VectorOperators.LSHR, 4).selectFrom(tc).reinterpretAsFloats();
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k);
+            a1 = aL.fma(v, a1); c1 = cL.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a0 = aH.fma(v, a0); c0 = cH.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + stride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + stride + dr] = c1.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void pair4(MemorySegment w, long a, long c, int blocks, float[] x, int x0, int x1, int x2, int x3,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            IntVector ta = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pa))).reinterpretAsInts();
+            IntVector qa = (IntVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector aL = qa.and(15).selectFrom(ta).reinterpretAsFloats();
+            FloatVector aH = qa.lanewise(VectorOperators.LSHR, 4).selectFrom(ta).reinterpretAsFloats();
+            IntVector tc = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, pc))).reinterpretAsInts();
+            IntVector qc = (IntVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector cL = qc.and(15).selectFrom(tc).reinterpretAsFloats();
+            FloatVector cH = qc.lanewise(VectorOperators.LSHR, 4).selectFrom(tc).reinterpretAsFloats();
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k);
+            a1 = aL.fma(v, a1); c1 = cL.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x2 + k);
+            a2 = aL.fma(v, a2); c2 = cL.fma(v, c2);
+            v = FloatVector.fromArray(F, x, x3 + k);
+            a3 = aL.fma(v, a3); c3 = cL.fma(v, c3);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a0 = aH.fma(v, a0); c0 = cH.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x2 + k + 16);
+            a2 = aH.fma(v, a2); c2 = cH.fma(v, c2);
+            v = FloatVector.fromArray(F, x, x3 + k + 16);
+            a3 = aH.fma(v, a3); c3 = cH.fma(v, c3);
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + stride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + stride + dr] = c1.reduceLanes(VectorOperators.ADD);
+        if (used > 2) {
+            out[o + 2 * stride] = a2.reduceLanes(VectorOperators.ADD);
+            out[o + 2 * stride + dr] = c2.reduceLanes(VectorOperators.ADD);
+        }
+        if (used > 3) {
+            out[o + 3 * stride] = a3.reduceLanes(VectorOperators.ADD);
+            out[o + 3 * stride + dr] = c3.reduceLanes(VectorOperators.ADD);
+        }
+    }
+}

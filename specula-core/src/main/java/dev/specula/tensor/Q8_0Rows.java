@@ -1,0 +1,195 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Q8_0 products of up to {@value #MAX_BATCH} inputs straight from the blocks, on 512-bit vectors: each block is
+ * widened to floats and scaled once for every input, two rows at a time. A single input reads one row at a
+ * time (one stream of weights: it measured faster from memory than two interleaved rows). No helper takes or
+ * returns a vector (see {@link Q8_0}).
+ */
+final class Q8_0Rows {
+    private Q8_0Rows() {}
+
+    /** Larger batches go through {@link MatMul#tiled}, which decodes each weight tile once for all of them. */
+    static final int MAX_BATCH = 8;
+    /** These kernels need 16 float lanes; elsewhere the format's generic paths run. */
+    static final boolean SUPPORTED = FloatVector.SPECIES_PREFERRED.length() == 16;
+    private static final int BYTES = 34;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+
+    /**
+     * {@code out[b * outStride + r] = row r · x[b * cols ..]} for rows {@code [rowStart, rowEnd)} and
+     * {@code b < batch}: pairs of rows, groups of up to 4 inputs (3 run as 4, the last repeated).
+     */
+    static void multiply(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
+                         float[] out, int outStride) {
+        int blocks = cols / 32;
+        long rowBytes = (long) blocks * BYTES;
+        if (batch == 1) {
+            for (int r = rowStart; r < rowEnd; r++) out[r] = row1(data, r * rowBytes, blocks, x, 0);
+            return;
+        }
+        for (int r = rowStart; r < rowEnd; r += 2) {
+            int dr = r + 1 < rowEnd ? 1 : 0; // an odd last row pairs with itself
+            long a = r * rowBytes, c = a + dr * rowBytes;
+            for (int b = 0; b < batch; b += 4) {
+                int n = Math.min(4, batch - b), x0 = b * cols, o = b * outStride + r;
+                if (n == 1) pair1(data, a, c, blocks, x, x0, out, o, dr, outStride, n);
+                else if (n == 2) pair2(data, a, c, blocks, x, x0, x0 + cols, out, o, dr, outStride, n);
+                else pair4(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + (n - 1) * cols, out, o, dr, outStride, n);
+            }
+        }
+    }
+
+    // Rows at byte offsets a and c (c = a when the row is alone), inputs at x0.., outputs out[o + j * stride]
+    // and out[o + j * stride + dr] for the first `used` inputs. A single input keeps separate accumulators for
+    // the two halves of each block, so that consecutive fused multiply-adds do not wait on each other.
+    // The loops count blocks in an int so that C2 can hoist the segment's bounds checks.
+
+    private static void pair1(MemorySegment w, long a, long c, int blocks, float[] x, int x0,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
+            FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            float dc = Float.float16ToFloat(w.get(Layouts.SHORT, pc));
+            FloatVector cL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector cH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+        }
+        out[o] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void pair2(MemorySegment w, long a, long c, int blocks, float[] x, int x0, int x1,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
+            FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            float dc = Float.float16ToFloat(w.get(Layouts.SHORT, pc));
+            FloatVector cL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector cH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k);
+            a1 = aL.fma(v, a1); c1 = cL.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a0 = aH.fma(v, a0); c0 = cH.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + stride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + stride + dr] = c1.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void pair4(MemorySegment w, long a, long c, int blocks, float[] x, int x0, int x1, int x2, int x3,
+                              float[] out, int o, int dr, int stride, int used) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        for (int i = 0; i < blocks; i++) {
+            int k = i * 32;
+            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
+            float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
+            FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            float dc = Float.float16ToFloat(w.get(Layouts.SHORT, pc));
+            FloatVector cL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector cH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k);
+            a1 = aL.fma(v, a1); c1 = cL.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x2 + k);
+            a2 = aL.fma(v, a2); c2 = cL.fma(v, c2);
+            v = FloatVector.fromArray(F, x, x3 + k);
+            a3 = aL.fma(v, a3); c3 = cL.fma(v, c3);
+            v = FloatVector.fromArray(F, x, x0 + k + 16);
+            a0 = aH.fma(v, a0); c0 = cH.fma(v, c0);
+            v = FloatVector.fromArray(F, x, x1 + k + 16);
+            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+            v = FloatVector.fromArray(F, x, x2 + k + 16);
+            a2 = aH.fma(v, a2); c2 = cH.fma(v, c2);
+            v = FloatVector.fromArray(F, x, x3 + k + 16);
+            a3 = aH.fma(v, a3); c3 = cH.fma(v, c3);
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + dr] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + stride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + stride + dr] = c1.reduceLanes(VectorOperators.ADD);
+        if (used > 2) {
+            out[o + 2 * stride] = a2.reduceLanes(VectorOperators.ADD);
+            out[o + 2 * stride + dr] = c2.reduceLanes(VectorOperators.ADD);
+        }
+        if (used > 3) {
+            out[o + 3 * stride] = a3.reduceLanes(VectorOperators.ADD);
+            out[o + 3 * stride + dr] = c3.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** One row, one input: four accumulators (two blocks x two halves), one stream of weights. */
+    private static float row1(MemorySegment w, long a, int blocks, float[] x, int x0) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 1 < blocks; i += 2) {
+            int k = x0 + i * 32;
+            long pa = a + (long) i * BYTES, pc = pa + BYTES;
+            float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
+            FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            float dc = Float.float16ToFloat(w.get(Layouts.SHORT, pc));
+            FloatVector cL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            FloatVector cH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
+            s0 = aL.fma(FloatVector.fromArray(F, x, k), s0);
+            s1 = aH.fma(FloatVector.fromArray(F, x, k + 16), s1);
+            s2 = cL.fma(FloatVector.fromArray(F, x, k + 32), s2);
+            s3 = cH.fma(FloatVector.fromArray(F, x, k + 48), s3);
+        }
+        if (i < blocks) {
+            int k = x0 + i * 32;
+            long pa = a + (long) i * BYTES;
+                float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
+                FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+                FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(da);
+            s0 = aL.fma(FloatVector.fromArray(F, x, k), s0);
+            s1 = aH.fma(FloatVector.fromArray(F, x, k + 16), s1);
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+}
