@@ -1,7 +1,6 @@
 package dev.specula.vision;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The element-wise and per-row operations of the vision tower, each matching ggml's CPU arithmetic. */
@@ -115,11 +114,9 @@ final class VisionOps {
     static void softmax(float[] x, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[i]);
-        int j = 0;
-        for (int upper = S.loopBound(n); j < upper; j += S.length()) {
-            FloatVector.fromArray(S, x, j).sub(max).lanewise(VectorOperators.EXP).intoArray(x, j);
-        }
-        for (; j < n; j++) x[j] = (float) Math.exp(x[j] - max);
+        // scalar exp: the vector EXP is a different function once compiled (SVML) than before, and with
+        // inputs rounded to F16 downstream a last-bit difference must not depend on JIT warm-up
+        for (int j = 0; j < n; j++) x[j] = (float) Math.exp(x[j] - max);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += x[i];
         float inv = (float) (1.0 / sum);
