@@ -1,5 +1,6 @@
 package dev.specula.model;
 
+import dev.specula.tensor.LaneSum;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,7 +17,7 @@ final class VectorOps {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             acc = FloatVector.fromArray(S, a, aOffset + i).fma(FloatVector.fromArray(S, b, bOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < n; i++) sum += a[aOffset + i] * b[bOffset + i];
         return sum;
     }

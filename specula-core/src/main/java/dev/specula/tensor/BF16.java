@@ -57,7 +57,7 @@ public final class BF16 implements TensorFormat {
         for (int upper = Lanes.F.loopBound(n); i < upper; i += Lanes.N) {
             acc = widen(data, base + 2L * i).fma(FloatVector.fromArray(Lanes.F, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < n; i++) {
             sum += toFloat(data.get(Layouts.SHORT, (index + i) * 2)) * x[xOffset + i];
         }

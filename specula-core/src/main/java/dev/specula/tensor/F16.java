@@ -47,9 +47,9 @@ public final class F16 implements TensorFormat {
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
         for (int r = rowStart; r < rowEnd; r++) {
-            long offset = (long) r * cols * 2;
+            float[] row = HalfDot.halves(data, (long) r * cols * 2, cols);
             for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = HalfDot.dot(data, offset, x, b * cols, cols);
+                out[b * outStride + r] = HalfDot.dot(row, 0, x, b * cols, cols);
             }
         }
     }

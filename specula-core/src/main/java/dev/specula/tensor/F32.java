@@ -33,7 +33,7 @@ public final class F32 implements TensorFormat {
             FloatVector w = FloatVector.fromMemorySegment(S, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN);
             acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < n; i++) {
             sum += data.getAtIndex(Layouts.FLOAT, index + i) * x[xOffset + i];
         }

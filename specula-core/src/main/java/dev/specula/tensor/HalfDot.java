@@ -1,13 +1,9 @@
 package dev.specula.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 /**
  * Dot products of half-precision vectors summed in the order of llama.cpp's {@code ggml_vec_dot_f16} as
@@ -22,8 +18,6 @@ import java.nio.ByteOrder;
  */
 public final class HalfDot {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    private static final VectorSpecies<Short> H = ShortVector.SPECIES_128;
 
     private HalfDot() {}
 
@@ -45,55 +39,32 @@ public final class HalfDot {
                 a6 = FloatVector.fromArray(F, a, x + 48).fma(FloatVector.fromArray(F, b, y + 48), a6);
                 a7 = FloatVector.fromArray(F, a, x + 56).fma(FloatVector.fromArray(F, b, y + 56), a7);
             }
-            sum = reduce(a0, a1, a2, a3, a4, a5, a6, a7);
+            // x0 += x2, x1 += x3, x0 += x1 on the 16-lane accumulators, then the lanes as _mm512_reduce_add_ps
+            // (inline: a helper taking vectors would be boxed by C2)
+            FloatVector t = a1.add(a5).add(a3.add(a7)).add(a0.add(a4).add(a2.add(a6)));
+            float t0 = t.lane(4) + t.lane(0), t1 = t.lane(5) + t.lane(1), t2 = t.lane(6) + t.lane(2), t3 = t.lane(7) + t.lane(3);
+            sum = (t0 + t2) + (t1 + t3);
         }
         for (int i = np; i < n; i++) sum += a[ao + i] * b[bo + i];
         return (float) sum;
     }
 
-    /** The same dot with {@code a} read as stored halves from {@code data} at byte {@code byteOffset}. */
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * The same dot with {@code a} read as stored halves from {@code data} at byte {@code byteOffset}: they
+     * are widened into a per-thread buffer first (a helper returning a vector would be boxed by C2).
+     */
     public static float dot(MemorySegment data, long byteOffset, float[] b, int bo, int n) {
-        int np = n & ~63;
-        double sum = 0;
-        if (np > 0) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int i = 0; i < np; i += 64) {
-                long x = byteOffset + 2L * i;
-                int y = bo + i;
-                a0 = halves(data, x).fma(FloatVector.fromArray(F, b, y), a0);
-                a1 = halves(data, x + 16).fma(FloatVector.fromArray(F, b, y + 8), a1);
-                a2 = halves(data, x + 32).fma(FloatVector.fromArray(F, b, y + 16), a2);
-                a3 = halves(data, x + 48).fma(FloatVector.fromArray(F, b, y + 24), a3);
-                a4 = halves(data, x + 64).fma(FloatVector.fromArray(F, b, y + 32), a4);
-                a5 = halves(data, x + 80).fma(FloatVector.fromArray(F, b, y + 40), a5);
-                a6 = halves(data, x + 96).fma(FloatVector.fromArray(F, b, y + 48), a6);
-                a7 = halves(data, x + 112).fma(FloatVector.fromArray(F, b, y + 56), a7);
-            }
-            sum = reduce(a0, a1, a2, a3, a4, a5, a6, a7);
-        }
-        for (int i = np; i < n; i++) {
-            sum += Float.float16ToFloat(data.get(Layouts.SHORT, byteOffset + 2L * i)) * b[bo + i];
-        }
-        return (float) sum;
+        return dot(halves(data, byteOffset, n), 0, b, bo, n);
     }
 
-    /** x0 += x2, x1 += x3, x0 += x1 on the 16-lane accumulators, then the 16 lanes as _mm512_reduce_add_ps. */
-    private static float reduce(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
-                                FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
-        FloatVector low = a0.add(a4).add(a2.add(a6));
-        FloatVector high = a1.add(a5).add(a3.add(a7));
-        FloatVector t = high.add(low);
-        float t0 = t.lane(4) + t.lane(0), t1 = t.lane(5) + t.lane(1), t2 = t.lane(6) + t.lane(2), t3 = t.lane(7) + t.lane(3);
-        return (t0 + t2) + (t1 + t3);
-    }
-
-    /** 8 stored halves as floats, exactly (see {@link F16#toFloat}). */
-    private static FloatVector halves(MemorySegment data, long offset) {
-        ShortVector h = ShortVector.fromMemorySegment(H, data, offset, ByteOrder.LITTLE_ENDIAN);
-        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        FloatVector f = magnitude.reinterpretAsFloats().mul(0x1p112f);
-        return f.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /** {@code n} stored halves from byte {@code byteOffset} as floats in a per-thread buffer, valid until the next call. */
+    public static float[] halves(MemorySegment data, long byteOffset, int n) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        float[] row = holder[0];
+        for (int i = 0; i < n; i++) row[i] = Float.float16ToFloat(data.get(Layouts.SHORT, byteOffset + 2L * i));
+        return row;
     }
 }

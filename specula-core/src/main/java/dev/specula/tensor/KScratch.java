@@ -35,7 +35,7 @@ final class KScratch {
                 FloatVector v = FloatVector.fromArray(F, x, o);
                 for (int k = N; k < 32; k += N) v = v.add(FloatVector.fromArray(F, x, o + k));
                 s[16 * b + j] = 0f;
-                s[16 * b + 8 + j] = v.reduceLanes(VectorOperators.ADD);
+                s[16 * b + 8 + j] = LaneSum.of(v);
             }
         }
         return s;
@@ -47,7 +47,7 @@ final class KScratch {
         for (int i = 0; i < n / 16; i++) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + 16 * i);
             for (int k = N; k < 16; k += N) v = v.add(FloatVector.fromArray(F, x, xOffset + 16 * i + k));
-            s[i] = v.reduceLanes(VectorOperators.ADD);
+            s[i] = LaneSum.of(v);
         }
         return s;
     }

@@ -70,8 +70,7 @@ final class MatMul {
             for (int t = 0, b = 0; b < batch; t++, b += 4) {
                 for (int j = 0; j < Math.min(4, batch - b); j++) {
                     for (int i = 0; i < rows; i++) {
-                        out[(b + j) * outStride + r0 + i] = FloatVector.fromArray(S, acc, t * TILE + (i * 4 + j) * L)
-                                .reduceLanes(VectorOperators.ADD);
+                        out[(b + j) * outStride + r0 + i] = LaneSum.of(FloatVector.fromArray(S, acc, t * TILE + (i * 4 + j) * L));
                     }
                 }
             }

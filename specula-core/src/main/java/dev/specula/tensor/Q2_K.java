@@ -86,7 +86,7 @@ public final class Q2_K implements TensorFormat {
                 }
             }
         }
-        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.sub(accMin));
     }
 
     @Override

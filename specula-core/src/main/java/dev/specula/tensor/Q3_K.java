@@ -123,7 +123,7 @@ public final class Q3_K implements TensorFormat {
                 }
             }
         }
-        return acc.sub(accOffset.mul(4f)).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.sub(accOffset.mul(4f)));
     }
 
     @Override

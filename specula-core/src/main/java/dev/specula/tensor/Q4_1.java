@@ -58,7 +58,7 @@ public final class Q4_1 implements TensorFormat {
             acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
             accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
         }
-        return acc.add(accMin).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.add(accMin));
     }
 
     @Override

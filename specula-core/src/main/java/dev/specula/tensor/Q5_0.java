@@ -71,7 +71,7 @@ public final class Q5_0 implements TensorFormat {
             }
             acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc);
     }
 
     @Override

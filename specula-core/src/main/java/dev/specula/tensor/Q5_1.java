@@ -67,7 +67,7 @@ public final class Q5_1 implements TensorFormat {
             acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
             accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
         }
-        return acc.add(accMin).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.add(accMin));
     }
 
     @Override

@@ -92,7 +92,7 @@ public final class Q6_K implements TensorFormat {
                 }
             }
         }
-        return acc.sub(accOffset.mul(32f)).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.sub(accOffset.mul(32f)));
     }
 
     @Override

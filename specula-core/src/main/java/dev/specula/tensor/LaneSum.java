@@ -1,0 +1,30 @@
+package dev.specula.tensor;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The sum of a float vector's lanes in one fixed order: the upper half added onto the lower half until
+ * one lane is left (lanes i + 8, i + 4, i + 2, i + 1). {@code reduceLanes(ADD)} adds in lane order while
+ * interpreted and in another order once C2 has compiled it, and with inputs rounded to 8 bits or F16
+ * downstream, that last bit would make a model's logits depend on JIT warm-up (measured: a Q5_0 greedy
+ * token at margin 0.1 flipped between test orders).
+ */
+public final class LaneSum {
+    private LaneSum() {}
+
+    public static float of(FloatVector v) {
+        int n = v.length();
+        if (n == 16) {
+            float t0 = v.lane(0) + v.lane(8), t1 = v.lane(1) + v.lane(9), t2 = v.lane(2) + v.lane(10), t3 = v.lane(3) + v.lane(11);
+            float t4 = v.lane(4) + v.lane(12), t5 = v.lane(5) + v.lane(13), t6 = v.lane(6) + v.lane(14), t7 = v.lane(7) + v.lane(15);
+            return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
+        }
+        if (n == 8) {
+            float u0 = v.lane(0) + v.lane(4), u1 = v.lane(1) + v.lane(5), u2 = v.lane(2) + v.lane(6), u3 = v.lane(3) + v.lane(7);
+            return (u0 + u2) + (u1 + u3);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += v.lane(i);
+        return sum;
+    }
+}
