@@ -49,15 +49,11 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
-    /**
-     * Batches of 2 to {@value Q4_0Rows#MAX_BATCH} on 512-bit vectors read the blocks directly ({@link Q4_0Rows}); the rest
-     * as the interface does. A single input stays with {@link #dot}: from memory it measured faster than the
-     * table kernel (8.6 against 6.8 GB/s on one thread), though slower when the weights sit in L2.
-     */
+    /** Small batches on 512-bit vectors read the blocks directly ({@link Q4_0Rows}); the rest as the interface does. */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (Q4_0Rows.SUPPORTED && batch > 1 && batch <= Q4_0Rows.MAX_BATCH) {
+        if (Q4_0Rows.SUPPORTED && batch <= Q4_0Rows.MAX_BATCH) {
             Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
         } else {
             TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);

@@ -26,36 +26,43 @@ final class Q8_0Rows {
 
     /**
      * {@code out[b * outStride + r] = row r · x[b * cols ..]} for rows {@code [rowStart, rowEnd)} and
-     * {@code b < batch}: pairs of rows, groups of up to {@value #MAX_BATCH} inputs, one kernel per group size.
+     * {@code b < batch}: two rows at a time, groups of up to {@value #MAX_BATCH} inputs, one kernel per group size.
      */
     static void multiply(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
                          float[] out, int outStride) {
         int blocks = cols / 32;
         long rowBytes = (long) blocks * BYTES;
-            if (batch == 1) {
-            for (int r = rowStart; r < rowEnd; r++) out[r] = row1(data, r * rowBytes, blocks, x, 0);
-            return;
+        // Row r pairs with row r + half, not r + 1: two streams of weights far apart measured 10-25% faster
+        // from memory than two adjacent rows (and than one row at a time).
+        int half = (rowEnd - rowStart) / 2;
+        for (int r = rowStart; r < rowStart + half; r++) {
+            inputs(data, r * rowBytes, (r + half) * rowBytes, half, blocks, cols, x, batch, out, r, outStride);
         }
-        for (int r = rowStart; r < rowEnd; r += 2) {
-            int dr = r + 1 < rowEnd ? 1 : 0; // an odd last row pairs with itself
-            long a = r * rowBytes, c = a + dr * rowBytes;
-            for (int b = 0; b < batch; b += MAX_BATCH) {
-                int x0 = b * cols, o = b * outStride + r;
-                switch (Math.min(MAX_BATCH, batch - b)) {
-                    case 1 -> pair1(data, a, c, blocks, x, x0, out, o, dr, outStride);
-                    case 2 -> pair2(data, a, c, blocks, x, x0, x0 + cols, out, o, dr, outStride);
-                    case 3 -> pair3(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, out, o, dr, outStride);
-                    case 4 -> pair4(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, out, o, dr, outStride);
-                    case 5 -> pair5(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, out, o, dr, outStride);
-                    case 6 -> pair6(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, out, o, dr, outStride);
-                    case 7 -> pair7(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, x0 + 6 * cols, out, o, dr, outStride);
-                    default -> pair8(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, x0 + 6 * cols, x0 + 7 * cols, out, o, dr, outStride);
-                }
+        if (((rowEnd - rowStart) & 1) != 0) { // an odd last row pairs with itself
+            long a = (rowEnd - 1) * rowBytes;
+            inputs(data, a, a, 0, blocks, cols, x, batch, out, rowEnd - 1, outStride);
+        }
+    }
+
+    /** Rows at byte offsets a and c = a + dr rows, for every group of up to {@value #MAX_BATCH} inputs. */
+    private static void inputs(MemorySegment data, long a, long c, int dr, int blocks, int cols, float[] x, int batch,
+                               float[] out, int r, int outStride) {
+        for (int b = 0; b < batch; b += MAX_BATCH) {
+            int x0 = b * cols, o = b * outStride + r;
+            switch (Math.min(MAX_BATCH, batch - b)) {
+                case 1 -> pair1(data, a, c, blocks, x, x0, out, o, dr, outStride);
+                case 2 -> pair2(data, a, c, blocks, x, x0, x0 + cols, out, o, dr, outStride);
+                case 3 -> pair3(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, out, o, dr, outStride);
+                case 4 -> pair4(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, out, o, dr, outStride);
+                case 5 -> pair5(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, out, o, dr, outStride);
+                case 6 -> pair6(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, out, o, dr, outStride);
+                case 7 -> pair7(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, x0 + 6 * cols, out, o, dr, outStride);
+                default -> pair8(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, x0 + 4 * cols, x0 + 5 * cols, x0 + 6 * cols, x0 + 7 * cols, out, o, dr, outStride);
             }
         }
     }
 
-    // Rows at byte offsets a and c (c = a when the row is alone), inputs at x0.., outputs out[o + j * stride]
+    // Rows at byte offsets a and c (c = a when the row is alone, dr = 0), inputs at x0.., outputs out[o + j * stride]
     // and out[o + j * stride + dr]. A single input keeps separate accumulators for
     // the two halves of each block, so that consecutive fused multiply-adds do not wait on each other.
     // The loops count blocks in an int so that C2 can hoist the segment's bounds checks.
@@ -426,41 +433,5 @@ final class Q8_0Rows {
         out[o + 6 * stride + dr] = c6.reduceLanes(VectorOperators.ADD);
         out[o + 7 * stride] = a7.reduceLanes(VectorOperators.ADD);
         out[o + 7 * stride + dr] = c7.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** One row, one input: four accumulators (two blocks x two halves), one stream of weights. */
-    private static float row1(MemorySegment w, long a, int blocks, float[] x, int x0) {
-        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 1 < blocks; i += 2) {
-            int k = x0 + i * 32;
-            long pa = a + (long) i * BYTES, pc = pa + BYTES;
-            float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
-            FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
-            FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.B2F, F, 0)).mul(da);
-            float dc = Float.float16ToFloat(w.get(Layouts.SHORT, pc));
-            FloatVector cL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 2, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
-            FloatVector cH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pc + 18, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.B2F, F, 0)).mul(dc);
-            s0 = aL.fma(FloatVector.fromArray(F, x, k), s0);
-            s1 = aH.fma(FloatVector.fromArray(F, x, k + 16), s1);
-            s2 = cL.fma(FloatVector.fromArray(F, x, k + 32), s2);
-            s3 = cH.fma(FloatVector.fromArray(F, x, k + 48), s3);
-        }
-        if (i < blocks) {
-            int k = x0 + i * 32;
-            long pa = a + (long) i * BYTES;
-                float da = Float.float16ToFloat(w.get(Layouts.SHORT, pa));
-                FloatVector aL = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 2, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2F, F, 0)).mul(da);
-                FloatVector aH = ((FloatVector) ByteVector.fromMemorySegment(B, w, pa + 18, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2F, F, 0)).mul(da);
-            s0 = aL.fma(FloatVector.fromArray(F, x, k), s0);
-            s1 = aH.fma(FloatVector.fromArray(F, x, k + 16), s1);
-        }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
     }
 }
