@@ -74,7 +74,7 @@ public final class Q8_0 implements TensorFormat {
             if ((i & 1) == 0) acc0 = s.fma(FloatVector.broadcast(S, d), acc0);
             else acc1 = s.fma(FloatVector.broadcast(S, d), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc0.add(acc1));
     }
 
     /** llama.cpp's {@code quantize_row_q8_0_ref}: d = max|x| / 127, q = round half away from zero (x / d). */
