@@ -18,7 +18,10 @@ final class Errors {
     private Errors() {}
 
     static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        boolean verbose = parsed.hasMatchedOption("--verbose");
+        // --verbose belongs to the subcommand, so look at the innermost parse result
+        CommandLine.ParseResult innermost = parsed;
+        while (innermost.hasSubcommand()) innermost = innermost.subcommand();
+        boolean verbose = innermost.hasMatchedOption("--verbose");
         cl.getErr().println("specula: error: " + message(e));
         if (verbose) {
             e.printStackTrace(cl.getErr());

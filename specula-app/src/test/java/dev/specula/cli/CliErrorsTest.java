@@ -102,4 +102,11 @@ class CliErrorsTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option").doesNotContain("\tat ");
     }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        CliRun r = CliRun.of("inspect", tmp.resolve("nope.gguf").toString(), "--verbose");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("specula: error: file not found").contains("\tat ");
+    }
 }
