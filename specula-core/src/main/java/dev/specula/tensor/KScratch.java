@@ -25,11 +25,12 @@ final class KScratch {
     /**
      * The sums of {@code x} over each run of 32 values, laid out to meet the min half of {@link #scales}:
      * for super-block b, entries {@code 16b .. 16b+7} are zero and {@code 16b+8+j} is the sum of sub-block j.
-     * The min term of a Q4_K/Q5_K block is then one multiply-add of two 16-float vectors.
+     * The min term of a Q4_K/Q5_K block is then one multiply-add of two 16-float vectors. For a batch of
+     * {@code batch} inputs of {@code n} values each, one after another, input i's sums start at {@code i·n/16}.
      */
-    float[] sums(float[] x, int xOffset, int n) {
-        float[] s = sumsBuffer(n / 16);
-        for (int b = 0; b < n / 256; b++) {
+    float[] sums(float[] x, int xOffset, int n, int batch) {
+        float[] s = sumsBuffer(batch * n / 16);
+        for (int b = 0; b < batch * n / 256; b++) {
             for (int j = 0; j < 8; j++) {
                 int o = xOffset + 256 * b + 32 * j;
                 FloatVector v = FloatVector.fromArray(F, x, o);
@@ -41,10 +42,13 @@ final class KScratch {
         return s;
     }
 
-    /** The sums of {@code x} over each run of 16 values, in order: Q6_K's scale j covers values 16j.. of its block. */
-    float[] sums16(float[] x, int xOffset, int n) {
-        float[] s = sumsBuffer(n / 16);
-        for (int i = 0; i < n / 16; i++) {
+    /**
+     * The sums of {@code x} over each run of 16 values, in order: Q6_K's scale j covers values 16j.. of its
+     * block. Input i of a batch has its sums from {@code i·n/16} on, as in {@link #sums}.
+     */
+    float[] sums16(float[] x, int xOffset, int n, int batch) {
+        float[] s = sumsBuffer(batch * n / 16);
+        for (int i = 0; i < batch * n / 16; i++) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + 16 * i);
             for (int k = N; k < 16; k += N) v = v.add(FloatVector.fromArray(F, x, xOffset + 16 * i + k));
             s[i] = LaneSum.of(v);

@@ -93,18 +93,18 @@ public final class Q3_K implements TensorFormat {
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n), scratch.scales);
+        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n, 1), 0, scratch.scales);
     }
 
     /**
      * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken; scale j
      * covers values 16j.. of its block, so the offset of 4 is one multiply-add per block.
      */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
         FloatVector accOffset = FloatVector.zero(F);
         long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
             scales(data, block, sc);
             for (int i = 0; i < 16; i += N) {
                 accOffset = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accOffset);
@@ -126,15 +126,21 @@ public final class Q3_K implements TensorFormat {
         return LaneSum.of(acc.sub(accOffset.mul(4f)));
     }
 
+    /**
+     * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
+     * inputs): a batched kernel that added in another order would change logits in the last bits between
+     * speculative verification and one-token decoding, and could flip a greedy token.
+     */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            KScratch scratch = KScratch.get();
-            float[] sums = scratch.sums16(x, 0, cols);
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        KScratch scratch = KScratch.get();
+        float[] sums = scratch.sums16(x, 0, cols, batch);
+        for (int r = rowStart; r < rowEnd; r++) {
+            long index = (long) r * cols;
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public final class Q4_K implements TensorFormat {
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n), scratch.scales);
+        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n, 1), 0, scratch.scales);
     }
 
     /**
@@ -66,11 +66,11 @@ public final class Q4_K implements TensorFormat {
      * sites few: once a method parses into too many nodes C2 stops inlining and boxes every vector, which
      * once made the Q6_K kernel seven times slower.
      */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
             accMin = scalesAndMins(data, block, sums, sb, sc, accMin);
             // 2N quant bytes a step: the low nibbles are values 64g + c.. of sub-block 2g, the high ones 64g + 32 + c..
             for (int c = 0; c < 128; c += 2 * N) {
@@ -88,7 +88,7 @@ public final class Q4_K implements TensorFormat {
                 acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
-        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.sub(accMin));
     }
 
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
@@ -176,15 +176,21 @@ public final class Q4_K implements TensorFormat {
         return (b & 0x3f3f3f3fL) | ((long) high << 32);
     }
 
+    /**
+     * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
+     * inputs): a batched kernel that added in another order would change logits in the last bits between
+     * speculative verification and one-token decoding, and could flip a greedy token.
+     */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            KScratch scratch = KScratch.get();
-            float[] sums = scratch.sums(x, 0, cols);
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        KScratch scratch = KScratch.get();
+        float[] sums = scratch.sums(x, 0, cols, batch);
+        for (int r = rowStart; r < rowEnd; r++) {
+            long index = (long) r * cols;
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
+            }
         }
     }
 

@@ -60,15 +60,15 @@ public final class Q5_K implements TensorFormat {
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n), scratch.scales);
+        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n, 1), 0, scratch.scales);
     }
 
     /** The dot with the sums of x per sub-block ({@link KScratch#sums}) already taken, as in Q4_K. */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, float[] sc) {
+    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = 0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
             accMin = Q4_K.scalesAndMins(data, block, sums, sb, sc, accMin);
             for (int g = 0; g < 4; g++) {
                 FloatVector lo = FloatVector.zero(F);
@@ -89,18 +89,24 @@ public final class Q5_K implements TensorFormat {
                 acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
-        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(acc.sub(accMin));
     }
 
+    /**
+     * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
+     * inputs): a batched kernel that added in another order would change logits in the last bits between
+     * speculative verification and one-token decoding, and could flip a greedy token.
+     */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (batch == 1) {
-            KScratch scratch = KScratch.get();
-            float[] sums = scratch.sums(x, 0, cols);
-            for (int r = rowStart; r < rowEnd; r++) out[r] = dot(data, (long) r * cols, x, 0, cols, sums, scratch.scales);
-        } else {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        KScratch scratch = KScratch.get();
+        float[] sums = scratch.sums(x, 0, cols, batch);
+        for (int r = rowStart; r < rowEnd; r++) {
+            long index = (long) r * cols;
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
+            }
         }
     }
 

@@ -39,15 +39,14 @@ public interface TensorFormat {
     /**
      * The batched product for rows {@code [rowStart, rowEnd)} of a {@code cols}-wide matrix:
      * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs.
-     * One input is a dot per row; several go through {@link MatMul#tiled}, which dequantizes each weight
-     * tile once for the whole batch. Formats with a faster single-input path override this.
+     *
+     * <p>Each value must not depend on {@code batch} or on the other inputs, bit for bit: speculative
+     * verification runs γ+1 inputs where one-token decoding runs one, and greedy output stays the target's
+     * own only if their logits are equal. So every input goes through the same {@link #dot}, row by row
+     * (the row stays in L1 across inputs); a format's faster kernels must keep that per-input order.
      */
     default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                             float[] x, int batch, float[] out, int outStride) {
-        if (batch > 1 && cols % 32 == 0) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-            return;
-        }
         for (int r = rowStart; r < rowEnd; r++) {
             long index = (long) r * cols;
             for (int b = 0; b < batch; b++) {
