@@ -49,11 +49,15 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
-    /** Small batches on 512-bit vectors read the blocks directly ({@link Q4_0Rows}); the rest as the interface does. */
+    /**
+     * On 512-bit vectors every batch reads the blocks directly ({@link Q4_0Rows}), in groups of up to
+     * {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order; elsewhere as the interface does. Either way a
+     * value does not depend on the batch size.
+     */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (Q4_0Rows.SUPPORTED && batch <= Q4_0Rows.MAX_BATCH) {
+        if (Q4_0Rows.SUPPORTED) {
             Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
         } else {
             TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);

@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
 final class Q8_0Rows {
     private Q8_0Rows() {}
 
-    /** Larger batches go through {@link MatMul#tiled}, which decodes each weight tile once for all of them. */
+    /** Inputs per kernel call; larger batches run in groups of this many, in the same per-input order. */
     static final int MAX_BATCH = 8;
     /** These kernels need 16 float lanes; elsewhere the format's generic paths run. */
     static final boolean SUPPORTED = FloatVector.SPECIES_PREFERRED.length() == 16;
@@ -53,7 +53,7 @@ final class Q8_0Rows {
         for (int b = 0; b < batch; b += MAX_BATCH) {
             int x0 = b * cols, o = b * outStride + r;
             switch (Math.min(MAX_BATCH, batch - b)) {
-                case 1 -> pair1(data, a, c, blocks, x, x0, out, o, dr, outStride, lanes);
+                case 1 -> pair1(data, a, c, blocks, x, x0, out, o, dr, lanes);
                 case 2 -> pair2(data, a, c, blocks, x, x0, x0 + cols, out, o, dr, outStride, lanes);
                 case 3 -> pair3(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, out, o, dr, outStride, lanes);
                 case 4 -> pair4(data, a, c, blocks, x, x0, x0 + cols, x0 + 2 * cols, x0 + 3 * cols, out, o, dr, outStride, lanes);
@@ -66,13 +66,16 @@ final class Q8_0Rows {
     }
 
     // Rows at byte offsets a and c (c = a when the row is alone, dr = 0), inputs at x0.., outputs out[o + j * stride]
-    // and out[o + j * stride + dr]. A single input keeps separate accumulators for
-    // the two halves of each block, so that consecutive fused multiply-adds do not wait on each other.
+    // and out[o + j * stride + dr]. Every kernel adds in the same order for each (row, input): one accumulator,
+    // the block's low half then its high half, lanes summed as LaneSum does. So a value never depends on the
+    // batch size or on which inputs share a group, and batched logits equal one-token logits bit for bit
+    // (speculative verification against one-token decoding). A single input once kept two accumulators, the
+    // two halves apart, to hide FMA latency; that changed its last bits against the batched kernels.
     // The loops count blocks in an int so that C2 can hoist the segment's bounds checks.
 
     private static void pair1(MemorySegment w, long a, long c, int blocks, float[] x, int x0,
-                              float[] out, int o, int dr, int stride, float[] lanes) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+                              float[] out, int o, int dr, float[] lanes) {
+        FloatVector a0 = FloatVector.zero(F), c0 = FloatVector.zero(F);
         for (int i = 0; i < blocks; i++) {
             int k = i * 32;
             long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;
@@ -89,10 +92,10 @@ final class Q8_0Rows {
             FloatVector v = FloatVector.fromArray(F, x, x0 + k);
             a0 = aL.fma(v, a0); c0 = cL.fma(v, c0);
             v = FloatVector.fromArray(F, x, x0 + k + 16);
-            a1 = aH.fma(v, a1); c1 = cH.fma(v, c1);
+            a0 = aH.fma(v, a0); c0 = cH.fma(v, c0);
         }
-        a0.add(a1).intoArray(lanes, 0);
-        c0.add(c1).intoArray(lanes, 16);
+        a0.intoArray(lanes, 0);
+        c0.intoArray(lanes, 16);
         out[o] = laneSum(lanes, 0);
         out[o + dr] = laneSum(lanes, 16);
     }
