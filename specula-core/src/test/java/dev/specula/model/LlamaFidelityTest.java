@@ -1,6 +1,8 @@
 package dev.specula.model;
 
 import dev.specula.sampling.Sampler;
+import dev.specula.tensor.Backend;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,9 +33,32 @@ class LlamaFidelityTest {
         return ExpectedRun.textRuns();
     }
 
+    /** The runs whose weights the native int8 kernels serve (Q4_0 and Q8_0). */
+    static Stream<String> nativeRuns() {
+        return ExpectedRun.textRuns().filter(n -> n.contains("q4_0") || n.contains("q8_0"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
     void teacherForcedLogitsMatchLlamaCpp(String name) {
+        check(name);
+    }
+
+    @ParameterizedTest(name = "native {0}")
+    @MethodSource("nativeRuns")
+    void nativeBackendMatchesLlamaCppToo(String name) {
+        Backend previous = Backend.selected();
+        Assumptions.assumeTrue(Backend.nativeStatus().startsWith("available"),
+                () -> "native backend unavailable here: " + Backend.nativeStatus());
+        try {
+            Backend.select(Backend.NATIVE);
+            check(name);
+        } finally {
+            Backend.select(previous);
+        }
+    }
+
+    private static void check(String name) {
         ExpectedRun run = ExpectedRun.read(name);
         try (LlamaModel model = TestModels.open(run.modelPath())) {
             int vocab = model.vocabSize();
