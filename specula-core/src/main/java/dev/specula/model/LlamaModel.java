@@ -35,7 +35,7 @@ public final class LlamaModel implements LanguageModel {
         }
 
         public static Options defaults() {
-            return new Options(0, 64, null);
+            return new Options(0, 128, null);
         }
 
         public Options withContextLength(int n) {

@@ -97,6 +97,10 @@ public final class Q2_K implements TensorFormat {
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            return;
+        }
         KScratch scratch = KScratch.get();
         float[] sums = scratch.sums16(x, 0, cols, batch);
         for (int r = rowStart; r < rowEnd; r++) {

@@ -44,9 +44,15 @@ public interface TensorFormat {
      * verification runs γ+1 inputs where one-token decoding runs one, and greedy output stays the target's
      * own only if their logits are equal. So every input goes through the same {@link #dot}, row by row
      * (the row stays in L1 across inputs); a format's faster kernels must keep that per-input order.
+     * Batches of {@link #SHARED_TILE_BATCH} or more (prefill chunks, the vision tower) are never compared
+     * with one-token decoding, so they share dequantized tiles instead ({@link MatMul#tiled}).
      */
     default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                             float[] x, int batch, float[] out, int outStride) {
+        if (sharesTiles(batch, cols)) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            return;
+        }
         for (int r = rowStart; r < rowEnd; r++) {
             long index = (long) r * cols;
             for (int b = 0; b < batch; b++) {
@@ -58,6 +64,18 @@ public interface TensorFormat {
     /** How a product rounds its inputs for these weights, as llama.cpp does (its {@code vec_dot_type}). */
     default InputRounding inputRounding() {
         return InputRounding.of(type());
+    }
+
+    /**
+     * The smallest batch that may round differently from one-token decoding: above every speculative
+     * verification (at most 33 tokens) and up to the model's prefill chunk (128), so that long prompts,
+     * image embeddings of large towers and the vision tower itself keep the speed of shared tiles.
+     */
+    int SHARED_TILE_BATCH = 128;
+
+    /** Whether a product of this batch and row length runs on shared dequantized tiles. */
+    static boolean sharesTiles(int batch, int cols) {
+        return batch >= SHARED_TILE_BATCH && cols % 32 == 0;
     }
 
     /** The format for a type, or an error naming the type when Specula cannot compute with it. */
