@@ -348,8 +348,8 @@ final class GenerateCommand implements Callable<Integer> {
                 stats.path("ms_per_token").asDouble());
         if (speculative) {
             var s = stats.path("speculative");
-            err.printf("speculative: γ %s, target calls %d, drafted %d, accepted %d (%.1f%%), τ %.2f, MBSU %.2f%n",
-                    s.path("gamma").asText(), s.path("target_calls").asLong(), s.path("drafted").asLong(),
+            err.printf("speculative: mean γ %.2f, target calls %d, drafted %d, accepted %d (%.1f%%), τ %.2f, MBSU %.2f%n",
+                    s.path("gamma").asDouble(), s.path("target_calls").asLong(), s.path("drafted").asLong(),
                     s.path("accepted").asLong(), 100 * s.path("acceptance_rate").asDouble(),
                     s.path("block_efficiency").asDouble(), s.path("mbsu").asDouble());
         }
