@@ -18,7 +18,7 @@ import static dev.specula.tensor.Lanes.N;
  * (j < 8) or the high nibble of byte j-8, and its top 2 bits at bits 2(j/4) of byte 8 + j%4.
  * The quantizer is a port of ggml's {@code quantize_row_q3_K_ref} and reproduces llama-quantize's bytes.
  */
-public final class Q3_K implements TensorFormat {
+public final class Q3_K extends KQuantFormat {
     public static final Q3_K INSTANCE = new Q3_K();
     static final int QK = 256;
     static final int BYTES = 110;
@@ -90,17 +90,17 @@ public final class Q3_K implements TensorFormat {
         }
     }
 
-    @Override
-    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n, 1), 0, scratch.scales);
-    }
-
     /**
      * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken; scale j
      * covers values 16j.. of its block, so the offset of 4 is one multiply-add per block.
      */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
+    @Override
+    boolean sumsPer16() {
+        return true;
+    }
+
+    @Override
+    float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
         FloatVector accOffset = FloatVector.zero(F);
         long block = index / QK * BYTES;
@@ -131,23 +131,6 @@ public final class Q3_K implements TensorFormat {
      * inputs): a batched kernel that added in another order would change logits in the last bits between
      * speculative verification and one-token decoding, and could flip a greedy token.
      */
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-            return;
-        }
-        KScratch scratch = KScratch.get();
-        float[] sums = scratch.sums16(x, 0, cols, batch);
-        for (int r = rowStart; r < rowEnd; r++) {
-            long index = (long) r * cols;
-            for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
-            }
-        }
-    }
-
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         byte[] levels = new byte[QK];

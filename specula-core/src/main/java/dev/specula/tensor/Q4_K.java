@@ -20,7 +20,7 @@ import static dev.specula.tensor.Lanes.N;
  * four groups of 32 whose low nibbles are sub-block 2g and high nibbles sub-block 2g+1 (144 bytes).
  * The quantizer is a port of ggml's {@code quantize_row_q4_K_ref} and reproduces llama-quantize's bytes.
  */
-public final class Q4_K implements TensorFormat {
+public final class Q4_K extends KQuantFormat {
     public static final Q4_K INSTANCE = new Q4_K();
     static final int QK = 256;
     static final int BYTES = 144;
@@ -55,18 +55,18 @@ public final class Q4_K implements TensorFormat {
         }
     }
 
-    @Override
-    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums(x, xOffset, n, 1), 0, scratch.scales);
-    }
-
     /**
      * The dot with the sums of x per sub-block ({@link KScratch#sums}) already taken. Keep its vector call
      * sites few: once a method parses into too many nodes C2 stops inlining and boxes every vector, which
      * once made the Q6_K kernel seven times slower.
      */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
+    @Override
+    boolean sumsPer16() {
+        return false;
+    }
+
+    @Override
+    float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
@@ -181,23 +181,6 @@ public final class Q4_K implements TensorFormat {
      * inputs): a batched kernel that added in another order would change logits in the last bits between
      * speculative verification and one-token decoding, and could flip a greedy token.
      */
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-            return;
-        }
-        KScratch scratch = KScratch.get();
-        float[] sums = scratch.sums(x, 0, cols, batch);
-        for (int r = rowStart; r < rowEnd; r++) {
-            long index = (long) r * cols;
-            for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
-            }
-        }
-    }
-
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         byte[] levels = new byte[QK];

@@ -17,7 +17,7 @@ import static dev.specula.tensor.Lanes.N;
  * 0-1, 2-3, 4-5, 6-7 of high byte l in that order.
  * The quantizer is a port of ggml's {@code quantize_row_q6_K_ref} and reproduces llama-quantize's bytes.
  */
-public final class Q6_K implements TensorFormat {
+public final class Q6_K extends KQuantFormat {
     public static final Q6_K INSTANCE = new Q6_K();
     static final int QK = 256;
     static final int BYTES = 210;
@@ -51,17 +51,17 @@ public final class Q6_K implements TensorFormat {
         }
     }
 
-    @Override
-    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        KScratch scratch = KScratch.get();
-        return dot(data, index, x, xOffset, n, scratch.sums16(x, xOffset, n, 1), 0, scratch.scales);
-    }
-
     /**
      * The dot with the sums of x over each 16 values ({@link KScratch#sums16}) already taken: the offset
      * of 32 is then one multiply-add per block, {@code Σ (q - 32)·x·s = Σ q·x·s - 32 Σ s·Σx}.
      */
-    private static float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
+    @Override
+    boolean sumsPer16() {
+        return true;
+    }
+
+    @Override
+    float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
         FloatVector acc = FloatVector.zero(F);
         FloatVector accOffset = FloatVector.zero(F);
         long block = index / QK * BYTES;
@@ -100,23 +100,6 @@ public final class Q6_K implements TensorFormat {
      * inputs): a batched kernel that added in another order would change logits in the last bits between
      * speculative verification and one-token decoding, and could flip a greedy token.
      */
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-            return;
-        }
-        KScratch scratch = KScratch.get();
-        float[] sums = scratch.sums16(x, 0, cols, batch);
-        for (int r = rowStart; r < rowEnd; r++) {
-            long index = (long) r * cols;
-            for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
-            }
-        }
-    }
-
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         byte[] levels = new byte[QK];
