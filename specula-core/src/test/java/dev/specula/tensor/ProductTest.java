@@ -1,6 +1,7 @@
 package dev.specula.tensor;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -74,6 +75,7 @@ class ProductTest {
      * compiled: zero, or C2 boxed a vector (or a lambda crept back into the call path).
      */
     @Test
+    @Tag("allocation")
     void aProductAllocatesNothingOnceWarm() {
         Random rnd = new Random(10);
         Backend before = Backend.selected();
