@@ -70,12 +70,15 @@ public final class Generator {
 
     /** Evaluates a whole prompt, text and image parts in order, at the model's current position. */
     public void prompt(Prompt prompt) {
-        for (Prompt.Part part : prompt.parts()) {
-            switch (part) {
-                case Prompt.Text t -> prompt(t.tokens());
-                case Prompt.Image im -> promptEmbeddings(im.embeddings(), im.count());
-            }
+        int extra = pending >= 0 ? 1 : 0;
+        checkRoom(prompt.length() + extra);
+        long start = System.nanoTime();
+        if (pending >= 0) {
+            one[0] = pending;
+            model.forward(one, 1, 0, logits);
         }
+        prompt.feed(model, logits);
+        finishPrompt(prompt.length() + extra, start);
     }
 
     /** Evaluates prompt tokens at the model's current position. */

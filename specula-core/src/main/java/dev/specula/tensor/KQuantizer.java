@@ -95,12 +95,8 @@ final class KQuantizer {
         return scale;
     }
 
-    /**
-     * Fits a symmetric {@code x ≈ scale * (l - nmax)}, {@code l} in {@code [0, 2 nmax)}, weighting each value
-     * by its square and trying 18 scales around {@code nmax / max}; ggml's {@code make_qx_quants} with
-     * {@code rmse_type} 1 and no importance weights, the only form its reference quantizers use.
-     */
-    static float fitSymmetric(int n, int nmax, float[] x, int xOff, byte[] levels, int lOff) {
+    /** The value of largest magnitude (with its sign) among {@code x[xOff .. xOff+n)}; the first on ties. */
+    private static float signedMax(int n, float[] x, int xOff) {
         float max = 0;
         float amax = 0;
         for (int i = 0; i < n; i++) {
@@ -110,7 +106,17 @@ final class KQuantizer {
                 max = x[xOff + i];
             }
         }
-        if (amax < GROUP_MAX_EPS) {
+        return max;
+    }
+
+    /**
+     * Fits a symmetric {@code x ≈ scale * (l - nmax)}, {@code l} in {@code [0, 2 nmax)}, weighting each value
+     * by its square and trying 18 scales around {@code nmax / max}; ggml's {@code make_qx_quants} with
+     * {@code rmse_type} 1 and no importance weights, the only form its reference quantizers use.
+     */
+    static float fitSymmetric(int n, int nmax, float[] x, int xOff, byte[] levels, int lOff) {
+        float max = signedMax(n, x, xOff);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             for (int i = 0; i < n; i++) levels[lOff + i] = 0;
             return 0f;
         }
@@ -156,16 +162,8 @@ final class KQuantizer {
      * Levels come back offset by {@code nmax}.
      */
     static float fitSymmetricIterative(int n, int nmax, float[] x, int xOff, byte[] levels, int lOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = signedMax(n, x, xOff);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             for (int i = 0; i < n; i++) levels[lOff + i] = 0;
             return 0f;
         }
