@@ -185,7 +185,7 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
 #define GROUP 640
 /* Bytes ahead of the group being read that are prefetched. */
 #ifndef PREFETCH
-#define PREFETCH 2048
+#define PREFETCH 4096
 #endif
 
 /* o[k] lane 4L + a <- 32-bit word k of z[a]'s 128-bit lane L, for k < 4. */
@@ -285,6 +285,106 @@ T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, c
     UNROLL
     for (int t = 0; t < T; t++) {
         out[t * ostride] = _mm512_reduce_add_ps(acc[t]);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Repacked weights: the same groups of 16 blocks, transposed once when the matrix is first used
+ * natively (specula_repack), so that a product loads each group's weight bytes and scales with four or
+ * eight plain loads and one conversion, where tile512g spends about 50 shuffles and inserts. A row keeps
+ * its size: a group is 16 * bs bytes either way, and the blocks after the last group stay as they were.
+ *   Q4_0, 288 bytes: [64k, 64k + 64) for k < 4: lane l holds the nibble bytes 4k..4k+3 of block P(l);
+ *                    [256, 288): the 16 half scales, lane order.
+ *   Q8_0, 544 bytes: [64k, 64k + 64) for k < 8: lane l holds bytes 4k..4k+3 of block P(l), plus 128
+ *                    (as unsigned bytes); [512, 544): the 16 half scales, lane order.
+ * The sums are those of tile512g, in the same order, so both layouts give the same bits.
+ */
+
+T512 INLINE void packed_bytes(const int q4, const uint8_t *b, __m512i u[8]) {
+    if (q4) {
+        const __m512i m = _mm512_set1_epi8(0x0F);
+        for (int k = 0; k < 4; k++) {
+            const __m512i o = _mm512_loadu_si512(b + 64 * k);
+            u[k] = _mm512_and_si512(o, m);
+            u[k + 4] = _mm512_and_si512(_mm512_srli_epi32(o, 4), m);
+        }
+    } else {
+        for (int k = 0; k < 8; k++) u[k] = _mm512_loadu_si512(b + 64 * k);
+    }
+}
+
+/* One row x T inputs over ng repacked groups, on accumulators kept in acc[16 * T] between calls (fresh
+   when first): a long row can run in column chunks, each over inputs that fit in L1, with the same
+   operations in the same order as in one pass. With out, the sums are reduced and stored. */
+T512 INLINE void tile512p(const int q4, const int T, const uint8_t *w, int ng, const uint8_t *x, int64_t xstride,
+                          float *accmem, int first, float *out, int64_t ostride, int64_t ahead) {
+    const int bs = q4 ? 18 : 34;
+    const int qbytes = q4 ? 256 : 512;
+    __m512 acc[MAXT];
+    UNROLL
+    for (int t = 0; t < T; t++) acc[t] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(accmem + 16 * t);
+    for (int g = 0; g < ng; g++) {
+        const uint8_t *b = w + (int64_t) g * 16 * bs;
+        for (int l = 0; l < 16 * bs; l += 64) _mm_prefetch((const char *) (b + ahead + l), _MM_HINT_T0);
+        __m512i u[8];
+        packed_bytes(q4, b, u);
+        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (b + qbytes)));
+        UNROLL
+        for (int t = 0; t < T; t++) {
+            const uint8_t *xg = x + t * xstride + (int64_t) g * GROUP;
+            __m512i s0 = _mm512_loadu_si512(xg + 576), s1 = _mm512_setzero_si512();
+            s0 = _mm512_dpbusd_epi32(s0, u[0], _mm512_loadu_si512(xg));
+            s1 = _mm512_dpbusd_epi32(s1, u[1], _mm512_loadu_si512(xg + 64));
+            s0 = _mm512_dpbusd_epi32(s0, u[2], _mm512_loadu_si512(xg + 128));
+            s1 = _mm512_dpbusd_epi32(s1, u[3], _mm512_loadu_si512(xg + 192));
+            s0 = _mm512_dpbusd_epi32(s0, u[4], _mm512_loadu_si512(xg + 256));
+            s1 = _mm512_dpbusd_epi32(s1, u[5], _mm512_loadu_si512(xg + 320));
+            s0 = _mm512_dpbusd_epi32(s0, u[6], _mm512_loadu_si512(xg + 384));
+            s1 = _mm512_dpbusd_epi32(s1, u[7], _mm512_loadu_si512(xg + 448));
+            const __m512 sc = _mm512_mul_ps(dw, _mm512_loadu_ps((const float *) (xg + 512)));
+            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), sc, acc[t]);
+        }
+    }
+    UNROLL
+    for (int t = 0; t < T; t++) {
+        if (out) out[t * ostride] = _mm512_reduce_add_ps(acc[t]);
+        else _mm512_storeu_ps(accmem + 16 * t, acc[t]);
+    }
+}
+
+#define CALLP(Q4, TT) tile512p(Q4, TT, wr, ng, x, xstride, accmem, first, out, ostride, ahead)
+#define TP_CASES(Q4)                                                          \
+    switch (T) {                                                              \
+        case 1: CALLP(Q4, 1); break; case 2: CALLP(Q4, 2); break;             \
+        case 3: CALLP(Q4, 3); break; case 4: CALLP(Q4, 4); break;             \
+        case 5: CALLP(Q4, 5); break; case 6: CALLP(Q4, 6); break;             \
+        case 7: CALLP(Q4, 7); break; case 8: CALLP(Q4, 8); break;             \
+    }
+
+T512 static void tile512p_any(int q4, int T, const uint8_t *wr, int ng, const uint8_t *x, int64_t xstride,
+                              float *accmem, int first, float *out, int64_t ostride, int64_t ahead) {
+    if (q4) { TP_CASES(1) } else { TP_CASES(0) }
+}
+
+/* Rows [r0, r1) of src (rb bytes a row, nb blocks) into dst in the repacked layout; a scalar shuffle,
+   run once per matrix. */
+void specula_repack(int32_t type, const uint8_t *src, uint8_t *dst, int64_t rb, int32_t r0, int32_t r1, int32_t nb) {
+    const int q4 = type == TYPE_Q4_0;
+    const int bs = q4 ? 18 : 34;
+    const int qb = bs - 2;
+    const int ng = nb / 16;
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *s = src + r * rb;
+        uint8_t *d = dst + r * rb;
+        for (int g = 0; g < ng; g++, s += 16 * bs, d += 16 * bs) {
+            for (int l = 0; l < 16; l++) {
+                const uint8_t *blk = s + (4 * (l % 4) + l / 4) * bs; /* block P(l) */
+                for (int k = 0; k < qb / 4; k++)
+                    for (int i = 0; i < 4; i++) d[64 * k + 4 * l + i] = (uint8_t) (q4 ? blk[2 + 4 * k + i] : blk[2 + 4 * k + i] ^ 0x80);
+                memcpy(d + 16 * qb + 2 * l, blk, 2);
+            }
+        }
+        memcpy(d, s, (size_t) (nb - 16 * ng) * bs);
     }
 }
 
@@ -421,9 +521,55 @@ static int rows_for(int level, int t) {
     return t <= 1 ? 4 : t <= 2 ? 3 : t <= 3 ? 2 : 1;
 }
 
+/* Inputs are read from L1 only while those of a tile fit beside its weights: a row of 11008 columns
+   holds 14 KB of each input, and five inputs from L2 cost 1.4x. Longer rows run in column chunks, a
+   block of rows at a time, their accumulators parked in memory between chunks; a chunk prefetches the
+   same columns of the next row, which it reads next. */
+#define L1_INPUT_BYTES 32768
+#define ROW_BLOCK 16
+
+T512 static void matmul_packed(int q4, const uint8_t *w, int64_t rb, int r0, int r1, int nb, int ng,
+                               const uint8_t *x, int64_t xstride, int batch, float *out, int64_t ostride) {
+    const int bs = q4 ? 18 : 34;
+    const int groups = (batch + MAXT - 1) / MAXT;
+    const int tail = nb - 16 * ng;
+    float accmem[ROW_BLOCK * MAXT * 16] __attribute__((aligned(64)));
+    for (int g = 0, t0 = 0; g < groups; g++) {
+        const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
+        const int T = t1 - t0;
+        const uint8_t *xt0 = x + t0 * xstride;
+        int chunk = L1_INPUT_BYTES / (GROUP * T);
+        if (chunk < 1) chunk = 1;
+        const int chunks = (ng + chunk - 1) / chunk;
+        chunk = (ng + chunks - 1) / chunks;
+        for (int rs = r0; rs < r1; rs += ROW_BLOCK) {
+            const int re = r1 - rs < ROW_BLOCK ? r1 : rs + ROW_BLOCK;
+            float part[ROW_BLOCK][MAXT];
+            if (ng <= chunk) {
+                for (int r = rs; r < re; r++) tile512p_any(q4, T, w + r * rb, ng, xt0, xstride, accmem, 1, part[r - rs], 1, PREFETCH);
+            } else {
+                for (int c0 = 0; c0 < ng; c0 += chunk) {
+                    const int n = ng - c0 < chunk ? ng - c0 : chunk;
+                    const int last = c0 + n == ng;
+                    for (int r = rs; r < re; r++) {
+                        tile512p_any(q4, T, w + r * rb + (int64_t) c0 * 16 * bs, n, xt0 + (int64_t) c0 * GROUP, xstride,
+                                     accmem + (r - rs) * MAXT * 16, c0 == 0, last ? part[r - rs] : 0, 1, rb);
+                    }
+                }
+            }
+            for (int r = rs; r < re; r++) {
+                if (tail) tile512_any(q4, 1, T, 0, 0, w + r * rb + (int64_t) ng * 16 * bs, rb, tail,
+                                      xt0 + (int64_t) ng * GROUP, xstride, part[r - rs], 1, 1);
+                for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[r - rs][t];
+            }
+        }
+        t0 = t1;
+    }
+}
+
 void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1,
                          int32_t nb, int32_t ngroups, const uint8_t *x, int64_t xstride, int32_t batch,
-                         float *out, int32_t ostride) {
+                         float *out, int32_t ostride, int32_t packed) {
     const int q4 = type == TYPE_Q4_0;
     const int bs = q4 ? 18 : 34;
     const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
@@ -431,6 +577,10 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
     const int tmax = (batch + groups - 1) / groups;
     const int ng = level == LEVEL_AVX512_VNNI ? ngroups : 0;
     const int tail = nb - 16 * ng;
+    if (packed && level == LEVEL_AVX512_VNNI && ngroups > 0) {
+        matmul_packed(q4, w, rb, r0, r1, nb, ngroups, x, xstride, batch, out, ostride);
+        return;
+    }
     /* rows one at a time over the groups; the pair kernels' row tiles over the blocks after them */
     const int rt = ng > 0 || level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
     for (int r = r0; r < r1;) {

@@ -129,6 +129,10 @@ public final class LlamaModel implements LanguageModel {
         // 1.0f / sqrtf(n_embd_head), in float as llama.cpp computes kq_scale
         attentionScale = 1f / (float) Math.sqrt(c.headSize());
         if (options.progress() != null) pageIn(file, options.progress());
+        output.prepare(pool);
+        for (Layer l : layers) {
+            for (Matrix m : new Matrix[] {l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down}) m.prepare(pool);
+        }
     }
 
     /** A model over {@code file}, which must stay open while the model is used; {@link #close()} leaves it open. */

@@ -5,14 +5,49 @@ import java.lang.foreign.MemorySegment;
 /**
  * A 2-D weight: {@code rows} rows of {@code cols} values in one stored format (ggml's ne[0] = cols).
  * The product runs over a batch of input vectors at once so that each weight is read once per batch.
+ *
+ * <p>A matrix whose products run natively may also hold its weights repacked for the native kernels
+ * ({@link NativeKernels#repack}), made on first use; {@link #data()} stays the file's layout.
  */
-public record Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
+public final class Matrix {
+    private final String name;
+    private final TensorFormat format;
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private volatile MemorySegment packed;
 
-    public Matrix {
+    public Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
         long need = format.type().byteSize((long) rows * cols);
         if (data.byteSize() < need) {
             throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes, " + need + " needed");
         }
+        this.name = name;
+        this.format = format;
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TensorFormat format() {
+        return format;
+    }
+
+    /** The weights in the file's layout. */
+    public MemorySegment data() {
+        return data;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
     }
 
     public GgmlType type() {
@@ -23,7 +58,7 @@ public record Matrix(String name, TensorFormat format, MemorySegment data, int r
      * {@code out[b * rows + r] = row r · x[b * cols ..]} for {@code b < batch}, split by rows across the pool.
      * The inputs are first rounded as llama.cpp rounds them for this weight type ({@link InputRounding});
      * for Q4_0 and Q8_0 the {@link Backend} picks the kernels. Allocates nothing once its per-thread
-     * buffers have grown.
+     * buffers have grown (and, natively, once the weights are repacked).
      */
     public void multiply(Parallel pool, float[] x, int batch, float[] out) {
         Product.run(this, pool, x, batch, out);
@@ -32,5 +67,30 @@ public record Matrix(String name, TensorFormat format, MemorySegment data, int r
     /** Dequantizes one row into {@code out[offset..]}, e.g. a token's embedding. */
     public void row(int r, float[] out, int offset) {
         format.dequantize(data, (long) r * cols, out, offset, cols);
+    }
+
+    /**
+     * Makes now what products with the selected {@link Backend} will read (the repacked copy, natively),
+     * so that loading a model pays for it and not its first token.
+     */
+    public void prepare(Parallel pool) {
+        Product.prepare(this, pool);
+    }
+
+    /** The weights repacked for the native kernels, made on the first call (rows split across the pool). */
+    MemorySegment packed(Parallel pool) {
+        MemorySegment p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) packed = p = NativeKernels.repack(type(), data, rows, cols, pool);
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "Matrix[" + name + ", " + type() + ", " + rows + "x" + cols + "]";
     }
 }

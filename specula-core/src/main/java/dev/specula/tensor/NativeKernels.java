@@ -31,11 +31,16 @@ final class NativeKernels {
     private static final String[] LEVEL_NAMES = {"scalar", "avx2", "avx512-vnni"};
 
     private static final MethodHandle MATMUL;
+    private static final MethodHandle REPACK;
+    private static final MethodHandle MADVISE;
+    private static final int MADV_HUGEPAGE = 14;
+    private static final long HUGE_PAGE = 2L << 20;
     private static final int LEVEL;
     private static final String PROBLEM;
 
     static {
         MethodHandle matmul = null;
+        MethodHandle repack = null;
         int level = -1;
         String problem = null;
         try {
@@ -47,15 +52,24 @@ final class NativeKernels {
             // critical: no thread-state transition for these short calls, and heap arrays may be passed
             matmul = linker.downcallHandle(symbols.findOrThrow("specula_matmul_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+                            JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    Linker.Option.critical(true));
+            repack = linker.downcallHandle(symbols.findOrThrow("specula_repack"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
                     Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
             problem = t.getMessage() != null ? t.getMessage() : t.toString();
             matmul = null;
+            repack = null;
             level = -1;
         }
         MATMUL = matmul;
+        REPACK = repack;
+        Linker libc = Linker.nativeLinker();
+        MADVISE = libc.defaultLookup().find("madvise")
+                .map(f -> libc.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)))
+                .orElse(null);
         LEVEL = level;
         PROBLEM = problem;
     }
@@ -100,24 +114,57 @@ final class NativeKernels {
         return level >= 0 ? LEVEL_NAMES[level] : "unavailable";
     }
 
-    /**
-     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
-     * ({@code data}, {@code cols} wide) and the {@code batch} inputs in {@code in}, at the given level
-     * (at most {@link #level()}; tests pass lower ones to check each code path). The inputs must have
-     * been laid out for that level: see {@link #inputsFor}.
-     */
     /** Lays out {@code x} for a product with a {@code type} matrix at {@code level}. */
     static void inputsFor(int level, GgmlType type, Q8Activations in, float[] x, int batch, int cols) {
         in.quantize(x, batch, cols, type == GgmlType.Q8_0 ? 16 : 1, level == AVX512_VNNI);
     }
 
-    static void matmulRows(int level, GgmlType type, MemorySegment data, int cols, int rowStart, int rowEnd,
-                           Q8Activations in, int batch, MemorySegment out, int outStride) {
+    /** Whether products at {@code level} with {@code cols}-wide rows read repacked weights ({@link #repack}). */
+    static boolean readsPacked(int level, int cols) {
+        return level == AVX512_VNNI && cols / 32 >= 16;
+    }
+
+    /**
+     * A copy of a Q4_0 or Q8_0 matrix in the layout that the AVX-512 kernel reads fastest (specified in
+     * {@code specula_kernels.c}; same size as the original), rows split across the pool. The copy lives
+     * off-heap until it becomes unreachable, on transparent huge pages where the kernel allows it:
+     * 2 MiB pages keep the TLB out of a stream of gigabytes.
+     */
+    static MemorySegment repack(GgmlType type, MemorySegment data, int rows, int cols, Parallel pool) {
+        long rowBytes = type.byteSize(cols);
+        long size = rowBytes * rows;
+        MemorySegment dst = Arena.ofAuto().allocate(size, size >= HUGE_PAGE ? HUGE_PAGE : 64);
+        if (size >= HUGE_PAGE && MADVISE != null) {
+            try {
+                int ignored = (int) MADVISE.invokeExact(dst, size, MADV_HUGEPAGE);
+            } catch (Throwable t) {
+                // huge pages are a speed hint only
+            }
+        }
+        pool.forRange(rows, 64, (start, end) -> {
+            try {
+                REPACK.invokeExact(type.id(), data, dst, rowBytes, start, end, cols / 32);
+            } catch (Throwable t) {
+                throw new IllegalStateException("native repack failed", t);
+            }
+        });
+        return dst;
+    }
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
+     * ({@code data}, {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the
+     * {@code batch} inputs in {@code in}, at the given level (at most {@link #level()}; tests pass lower
+     * ones to check each code path). The inputs must have been laid out for that level: see {@link #inputsFor}.
+     */
+    static void matmulRows(int level, GgmlType type, MemorySegment data, boolean packed, int cols, int rowStart,
+                           int rowEnd, Q8Activations in, int batch, MemorySegment out, int outStride) {
         if (level > LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + LEVEL);
+        if (packed && !readsPacked(level, cols)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
         int blocks = cols / 32;
         try {
             MATMUL.invokeExact(level, type.id(), data, (long) blocks * type.typeSize(), rowStart, rowEnd, blocks,
-                    in.groups(), in.packed(), in.stride(), batch, out, outStride);
+                    in.groups(), in.packed(), in.stride(), batch, out, outStride, packed ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("native kernel failed", t);
         }

@@ -17,6 +17,9 @@ final class Product implements Parallel.RangeTask {
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
     private final Q8Activations inputs = new Q8Activations();
+    /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
+    private final Q8KActivations kInputs = new Q8KActivations();
+    private boolean nativeQ4K;
     /** The inputs rounded as llama.cpp rounds them for the weights' type ({@link InputRounding}). */
     private float[] rounded = new float[0];
     private Matrix m;
@@ -25,6 +28,8 @@ final class Product implements Parallel.RangeTask {
     private float[] out;
     private boolean nativeKernels;
     private int level;
+    private MemorySegment weights;
+    private boolean packed;
     // The heap segment over the last output array, kept because models reuse their output buffers.
     private float[] segmentArray;
     private MemorySegment outSegment;
@@ -39,9 +44,19 @@ final class Product implements Parallel.RangeTask {
         p.batch = batch;
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
-        if (p.nativeKernels) {
+        // Q4_K runs natively only where the library has SIMD code for it (AVX-512 VNNI), else in Java
+        p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
+        if (p.nativeQ4K) {
+            p.kInputs.quantize(x, batch, m.cols());
+            if (p.segmentArray != out) {
+                p.segmentArray = out;
+                p.outSegment = MemorySegment.ofArray(out);
+            }
+        } else if (p.nativeKernels) {
             p.level = NativeKernels.level();
             NativeKernels.inputsFor(p.level, type, p.inputs, x, batch, m.cols());
+            p.packed = NativeKernels.readsPacked(p.level, m.cols());
+            p.weights = p.packed ? m.packed(pool) : m.data();
             if (p.segmentArray != out) {
                 p.segmentArray = out;
                 p.outSegment = MemorySegment.ofArray(out);
@@ -57,16 +72,29 @@ final class Product implements Parallel.RangeTask {
             else pool.forRange(m.rows(), GRAIN, p);
         } finally {
             p.m = null;
+            p.weights = null;
             p.x = null;
             p.out = null;
+        }
+    }
+
+    /** The repacked weights that native products with {@code m} read, made now if not yet. */
+    static void prepare(Matrix m, Parallel pool) {
+        GgmlType type = m.type();
+        if ((type == GgmlType.Q4_0 || type == GgmlType.Q8_0) && Backend.usesNative()
+                && NativeKernels.readsPacked(NativeKernels.level(), m.cols())) {
+            m.packed(pool);
         }
     }
 
     @Override
     public void run(int start, int end) {
         Matrix mat = m;
-        if (nativeKernels) {
-            NativeKernels.matmulRows(level, mat.type(), mat.data(), mat.cols(), start, end, inputs, batch,
+        if (nativeQ4K) {
+            NativeKQuants.matmulRows(NativeKQuants.AVX512_VNNI, mat.data(), mat.cols(), start, end, kInputs, batch,
+                    outSegment, mat.rows());
+        } else if (nativeKernels) {
+            NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());
         } else {
             mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());

@@ -53,11 +53,11 @@ class BatchInvariantKernelsTest {
                     float[] x = randomFloats(batch * COLS, rnd);
                     float[] out = new float[batch * ROWS];
                     NativeKernels.inputsFor(level, type, in, x, batch, COLS);
-                    NativeKernels.matmulRows(level, type, w, COLS, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
+                    NativeKernels.matmulRows(level, type, w, false, COLS, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
                     float[] one = new float[ROWS];
                     for (int b = 0; b < batch; b++) {
                         NativeKernels.inputsFor(level, type, in, Arrays.copyOfRange(x, b * COLS, (b + 1) * COLS), 1, COLS);
-                        NativeKernels.matmulRows(level, type, w, COLS, 0, ROWS, in, 1, MemorySegment.ofArray(one), ROWS);
+                        NativeKernels.matmulRows(level, type, w, false, COLS, 0, ROWS, in, 1, MemorySegment.ofArray(one), ROWS);
                         for (int r = 0; r < ROWS; r++) {
                             assertThat(out[b * ROWS + r]).as("%s %s batch %d input %d row %d",
                                     NativeKernels.levelName(level), type, batch, b, r).isEqualTo(one[r]);

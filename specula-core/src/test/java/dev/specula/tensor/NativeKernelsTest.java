@@ -44,7 +44,7 @@ class NativeKernelsTest {
                     for (int level = 0; level <= NativeKernels.level(); level++) {
                         float[] got = new float[batch * stride];
                         NativeKernels.inputsFor(level, type, in, x, batch, cols);
-                        NativeKernels.matmulRows(level, type, w, cols, start, end, in, batch, MemorySegment.ofArray(got), stride);
+                        NativeKernels.matmulRows(level, type, w, false, cols, start, end, in, batch, MemorySegment.ofArray(got), stride);
                         for (int b = 0; b < batch; b++) {
                             for (int r = 0; r < rows; r++) {
                                 int o = b * stride + r;
@@ -54,6 +54,36 @@ class NativeKernelsTest {
                                         .isCloseTo(r >= start && r < end ? expected[o] : 0f, within(tol));
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void repackedWeightsGiveTheSameBitsAsTheFileLayout() {
+        Assumptions.assumeTrue(NativeKernels.readsPacked(NativeKernels.level(), 512),
+                "skipped: this CPU's native level reads no repacked weights");
+        int level = NativeKernels.level();
+        Random rnd = new Random(11);
+        // 16, 25 (odd tail), 34 (even tail) and 32 blocks a row
+        int[][] shapes = {{9, 512}, {13, 800}, {37, 1088}, {70, 1024}};
+        try (Parallel pool = new Parallel(2)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                for (int[] shape : shapes) {
+                    int rows = shape[0], cols = shape[1];
+                    MemorySegment w = QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
+                    MemorySegment packed = NativeKernels.repack(type, w, rows, cols, pool);
+                    assertThat(packed.byteSize()).isEqualTo(w.byteSize());
+                    for (int batch : new int[] {1, 2, 5, 8, 13}) {
+                        float[] x = QuantizedFormatsTest.randomFloats(batch * cols, rnd);
+                        Q8Activations in = new Q8Activations();
+                        NativeKernels.inputsFor(level, type, in, x, batch, cols);
+                        float[] plain = new float[batch * rows];
+                        float[] got = new float[batch * rows];
+                        NativeKernels.matmulRows(level, type, w, false, cols, 0, rows, in, batch, MemorySegment.ofArray(plain), rows);
+                        NativeKernels.matmulRows(level, type, packed, true, cols, 0, rows, in, batch, MemorySegment.ofArray(got), rows);
+                        assertThat(got).as("%s %dx%d batch %d", type, rows, cols, batch).containsExactly(plain);
                     }
                 }
             }
