@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp specula-core/target/classes \
- *   dev.specula.tensor.KernelBench [--threads 2] [--types q4_0,q8_0] [--backends java,native]
+ *   dev.specula.tensor.KernelBench [--threads 2] [--types q4_0,q8_0,q4_k] [--backends java,native]
  *   [--batches 1,2,5,8,16,64] [--runs 5] [--bandwidth-only]
  * </pre>
  */
@@ -117,6 +117,8 @@ public final class KernelBench {
         for (long o = 0; o + 8 <= seg.byteSize(); o += 8) seg.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, o, rnd.nextLong());
         for (long b = 0; b < blocks; b++) {
             seg.set(Layouts.SHORT, b * type.typeSize(), Float.floatToFloat16((float) rnd.nextDouble(0.001, 0.02)));
+            // Q4_K: dmin too (random bits could be NaN or huge)
+            if (type == GgmlType.Q4_K) seg.set(Layouts.SHORT, b * type.typeSize() + 2, Float.floatToFloat16((float) rnd.nextDouble(0.001, 0.02)));
         }
         return seg;
     }

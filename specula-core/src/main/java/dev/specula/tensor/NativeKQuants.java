@@ -1,0 +1,114 @@
+package dev.specula.tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The native kernel for products with Q4_K weights ({@code src/main/c/specula_kquants.c}, linked into the
+ * same library as {@link NativeKernels}), with inputs laid out by {@link Q8KActivations}. It has SIMD code
+ * for AVX-512 VNNI only; elsewhere only its scalar reference, which tests call, and Q4_K products stay in
+ * Java ({@link #usable()}).
+ */
+final class NativeKQuants {
+    private NativeKQuants() {}
+
+    static final int SCALAR = 0, AVX512_VNNI = 2;
+
+    private static final MethodHandle MATMUL;
+    private static final int LEVEL;
+    private static final String PROBLEM;
+
+    static {
+        MethodHandle matmul = null;
+        int level = -1;
+        String problem = null;
+        try {
+            SymbolLookup symbols = SymbolLookup.libraryLookup(locate(), Arena.global());
+            Linker linker = Linker.nativeLinker();
+            MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_kq_level"),
+                    FunctionDescriptor.of(JAVA_INT));
+            // critical: no thread-state transition for these short calls, and heap arrays may be passed
+            matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4k_matmul_rows"),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
+                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+                    Linker.Option.critical(true));
+            level = (int) cpuLevel.invokeExact();
+        } catch (Throwable t) {
+            problem = t.getMessage() != null ? t.getMessage() : t.toString();
+            matmul = null;
+            level = -1;
+        }
+        MATMUL = matmul;
+        LEVEL = level;
+        PROBLEM = problem;
+    }
+
+    /** The library as {@link NativeKernels} finds it: the system property's file, else the build's resource. */
+    private static Path locate() throws IOException {
+        String override = System.getProperty(NativeKernels.LIBRARY_PROPERTY);
+        if (override != null) return Path.of(override);
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String platform = (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + (arch.equals("amd64") ? "x86_64" : arch);
+        String resource = "/dev/specula/tensor/native/" + platform + "/" + System.mapLibraryName("specula_kernels");
+        try (InputStream in = NativeKQuants.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IOException("no native kernel library for " + platform + " in this build");
+            Path tmp = Files.createTempFile("specula_kquants", System.mapLibraryName(""));
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        }
+    }
+
+    static boolean available() {
+        return MATMUL != null;
+    }
+
+    /** Why the library or its K-quant kernel is unavailable, or null. */
+    static String problem() {
+        return PROBLEM;
+    }
+
+    /** The best level this CPU has Q4_K code for ({@link #SCALAR} or {@link #AVX512_VNNI}), or -1 when unavailable. */
+    static int level() {
+        return LEVEL;
+    }
+
+    /** Whether Q4_K products may run natively here: only where the library has SIMD code for this CPU. */
+    static boolean usable() {
+        return LEVEL == AVX512_VNNI;
+    }
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix ({@code data},
+     * {@code cols} wide) and the {@code batch} inputs in {@code in}, at {@code level} ({@link #SCALAR} or
+     * up to {@link #level()}). Each input's result does not depend on the batch or the other inputs.
+     */
+    static void matmulRows(int level, MemorySegment data, int cols, int rowStart, int rowEnd,
+                           Q8KActivations in, int batch, MemorySegment out, int outStride) {
+        if (level > LEVEL || (level != SCALAR && level != AVX512_VNNI)) {
+            throw new IllegalArgumentException("no Q4_K kernel at level " + level + " here (best " + LEVEL + ")");
+        }
+        int superBlocks = cols / Q8KActivations.QK;
+        try {
+            MATMUL.invokeExact(level, data, (long) superBlocks * Q4_K.BYTES, rowStart, rowEnd, superBlocks,
+                    in.packed(), in.stride(), batch, out, outStride);
+        } catch (Throwable t) {
+            throw new IllegalStateException("native Q4_K kernel failed", t);
+        }
+    }
+}
