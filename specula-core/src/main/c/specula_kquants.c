@@ -156,18 +156,21 @@ KQ_T512 KQ_INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i
     *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
 }
 
-/* One row x T inputs over all super-blocks of the row. The operations on one input do not depend on T. */
-KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int nsb, const uint8_t *x,
-                                  const int64_t xstride, float *out, const int64_t ostride) {
+/* One row x T inputs over pairs [p0, p0 + n) of the row (w and x point at pair p0; nsb counts the
+   row's super-blocks from p0 on). The accumulators start from zero when first, else from acc (16 floats
+   per input), and are parked there again unless out is given, where the row's results go. Parking them
+   in memory changes no bit, and the operations on one input do not depend on T. */
+KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int n, const int nsb, const uint8_t *x,
+                                  const int64_t xstride, float *acc_mem, const int first, float *out,
+                                  const int64_t ahead) {
     __m512 acc[KQ_MAXT];
     KQ_UNROLL
-    for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
-    const int npairs = (nsb + 1) / 2;
-    for (int p = 0; p < npairs; p++) {
+    for (int t = 0; t < T; t++) acc[t] = first ? _mm512_setzero_ps() : _mm512_load_ps(acc_mem + 16 * t);
+    for (int p = 0; p < n; p++) {
         const uint8_t *b = w + (int64_t) p * 2 * KQ_SB;
         /* the hardware prefetcher alone falls behind once a row takes longer than a few inputs */
         KQ_UNROLL
-        for (int l = 0; l < 2 * KQ_SB; l += 64) _mm_prefetch((const char *) (b + KQ_PREFETCH + l), _MM_HINT_T0);
+        for (int l = 0; l < 2 * KQ_SB; l += 64) _mm_prefetch((const char *) (b + ahead + l), _MM_HINT_T0);
         __m512i u[8];
         __m512 dsc, dmn;
         kq_pair_weights(b, 2 * p + 1 < nsb, u, &dsc, &dmn);
@@ -188,19 +191,68 @@ KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int nsb, 
             acc[t] = _mm512_fnmadd_ps(dmn, _mm512_loadu_ps((const float *) (xg + 576)), acc[t]);
         }
     }
-    KQ_UNROLL
-    for (int t = 0; t < T; t++) out[t * ostride] = _mm512_reduce_add_ps(acc[t]);
+    if (out) {
+        KQ_UNROLL
+        for (int t = 0; t < T; t++) out[t] = _mm512_reduce_add_ps(acc[t]);
+    } else {
+        KQ_UNROLL
+        for (int t = 0; t < T; t++) _mm512_store_ps(acc_mem + 16 * t, acc[t]);
+    }
 }
 
-#define KQ_CALL(TT) kq_tile512(TT, wr, nsb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
+#define KQ_CALL(TT) kq_tile512(TT, w, n, nsb, x, xstride, acc_mem, first, out, ahead)
 
-KQ_T512 static void kq_tile512_any(int T, int r, int64_t t0, const uint8_t *wr, int nsb, const uint8_t *x,
-                                   int64_t xstride, float *out, int64_t ostride) {
+KQ_T512 static void kq_tile512_any(int T, const uint8_t *w, int n, int nsb, const uint8_t *x, int64_t xstride,
+                                   float *acc_mem, int first, float *out, int64_t ahead) {
     switch (T) {
         case 1: KQ_CALL(1); break; case 2: KQ_CALL(2); break;
         case 3: KQ_CALL(3); break; case 4: KQ_CALL(4); break;
         case 5: KQ_CALL(5); break; case 6: KQ_CALL(6); break;
         case 7: KQ_CALL(7); break; case 8: KQ_CALL(8); break;
+    }
+}
+
+/* Inputs are read from L1 only while those of a tile fit beside its weights (a row of 11008 columns
+   holds 14 KB of each input). Longer rows run in column chunks, a block of rows at a time, their
+   accumulators parked in memory between chunks; a chunk prefetches the same columns of the next row,
+   which it reads next. (The scheme of specula_kernels.c's packed Q4_0/Q8_0 kernel.) */
+#define KQ_L1_INPUT_BYTES 32768
+#define KQ_ROW_BLOCK 16
+
+KQ_T512 static void kq_matmul512(const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
+                                 int64_t xstride, int batch, float *out, int64_t ostride) {
+    const int groups = (batch + KQ_MAXT - 1) / KQ_MAXT;
+    const int npairs = (nsb + 1) / 2;
+    float acc_mem[KQ_ROW_BLOCK * KQ_MAXT * 16] __attribute__((aligned(64)));
+    float part[KQ_ROW_BLOCK][KQ_MAXT];
+    for (int g = 0, t0 = 0; g < groups; g++) {
+        const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
+        const int T = t1 - t0;
+        const uint8_t *xt = x + t0 * xstride;
+        int chunk = KQ_L1_INPUT_BYTES / (KQ_PAIR * T);
+        if (chunk < 1) chunk = 1;
+        const int chunks = (npairs + chunk - 1) / chunk;
+        chunk = (npairs + chunks - 1) / chunks;
+        for (int rs = r0; rs < r1; rs += KQ_ROW_BLOCK) {
+            const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
+            if (chunks == 1) {
+                for (int r = rs; r < re; r++) {
+                    kq_tile512_any(T, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH);
+                }
+            } else {
+                for (int c0 = 0; c0 < npairs; c0 += chunk) {
+                    const int n = npairs - c0 < chunk ? npairs - c0 : chunk;
+                    for (int r = rs; r < re; r++) {
+                        kq_tile512_any(T, w + r * rb + (int64_t) c0 * 2 * KQ_SB, n, nsb - 2 * c0,
+                                       xt + (int64_t) c0 * KQ_PAIR, xstride, acc_mem + (r - rs) * KQ_MAXT * 16,
+                                       c0 == 0, c0 + n == npairs ? part[r - rs] : 0, rb);
+                    }
+                }
+            }
+            for (int r = rs; r < re; r++)
+                for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[r - rs][t];
+        }
+        t0 = t1;
     }
 }
 
@@ -239,22 +291,17 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Dispatch: one row at a time; the batch in groups of at most 8 inputs, as even as possible. The row
- * stays in L1 while every group passes over it.
+ * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over all rows.
  */
 void specula_q4k_matmul_rows(int32_t level, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1, int32_t nsb,
                              const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride) {
-    const int groups = (batch + KQ_MAXT - 1) / KQ_MAXT;
+    if (level == KQ_LEVEL_AVX512_VNNI) {
+        kq_matmul512(w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
+        return;
+    }
     for (int r = r0; r < r1; r++) {
-        const uint8_t *wr = w + (int64_t) r * rb;
-        if (level == KQ_LEVEL_AVX512_VNNI) {
-            for (int g = 0, t0 = 0; g < groups; g++) {
-                const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
-                kq_tile512_any(t1 - t0, r, t0, wr, nsb, x, xstride, out, ostride);
-                t0 = t1;
-            }
-        } else {
-            for (int t = 0; t < batch; t++) kq_scalar(wr, nsb, x + t * xstride, out + (int64_t) t * ostride + r);
+        for (int t = 0; t < batch; t++) {
+            kq_scalar(w + (int64_t) r * rb, nsb, x + t * xstride, out + (int64_t) t * ostride + r);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.specula.tensor;
 import java.util.Locale;
 
 /**
- * Which kernels run products with Q4_0 and Q8_0 weights: the pure-Java ones (the default, and the
+ * Which kernels run products with Q4_0, Q8_0 and Q4_K weights: the pure-Java ones (the default, and the
  * reference that tests compare against), the optional native library, or {@code auto}, the faster of
  * the two. Other formats always run in Java. Chosen once for the process: the system property
  * {@value #PROPERTY} sets the start value, {@link #select} (the CLI's {@code --backend}) changes it.
@@ -34,7 +34,10 @@ public enum Backend {
         return selected;
     }
 
-    /** What products with Q4_0/Q8_0 weights run on now, e.g. {@code java} or {@code native (avx512-vnni)}. */
+    /**
+     * What products with Q4_0/Q8_0 weights run on now, e.g. {@code java} or {@code native (avx512-vnni)}.
+     * Q4_K products follow at AVX-512 VNNI and stay in Java below it (the library has no SIMD Q4_K code there).
+     */
     public static String describe() {
         if (!usesNative()) {
             return selected == AUTO ? "java (auto: native " + nativeStatus() + ")" : "java";
@@ -49,9 +52,9 @@ public enum Backend {
     }
 
     /**
-     * Whether products with Q4_0/Q8_0 weights run natively. {@code auto} takes the library when it has
-     * SIMD code for this CPU: measured faster than Java at every batch size (docs/PERFORMANCE-kernels.md);
-     * its scalar fallback never is.
+     * Whether products with Q4_0/Q8_0 weights run natively (and Q4_K ones, where {@link NativeKQuants#usable}).
+     * {@code auto} takes the library when it has SIMD code for this CPU: measured faster than Java at every
+     * batch size (docs/PERFORMANCE-kernels.md); its scalar fallback never is.
      */
     static boolean usesNative() {
         return switch (selected) {

@@ -57,7 +57,7 @@ public final class Matrix {
     /**
      * {@code out[b * rows + r] = row r · x[b * cols ..]} for {@code b < batch}, split by rows across the pool.
      * The inputs are first rounded as llama.cpp rounds them for this weight type ({@link InputRounding});
-     * for Q4_0 and Q8_0 the {@link Backend} picks the kernels. Allocates nothing once its per-thread
+     * for Q4_0, Q8_0 and Q4_K the {@link Backend} picks the kernels. Allocates nothing once its per-thread
      * buffers have grown (and, natively, once the weights are repacked).
      */
     public void multiply(Parallel pool, float[] x, int batch, float[] out) {

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Speculative verification runs the target over γ+1 tokens at once; greedy output equals target-only
  * output only if those logits are exactly the ones one-token decoding gives. So every format's batched
  * kernels must add in the same order as its single-row kernel: bit equality, not a tolerance. On both
- * backends: the native one (when its library loaded) runs the Q4_0 and Q8_0 products.
+ * backends: the native one (when its library loaded) runs the Q4_0 and Q8_0 products, and the Q4_K ones
+ * where it has AVX-512 VNNI code.
  */
 class BatchInvarianceTest {
 

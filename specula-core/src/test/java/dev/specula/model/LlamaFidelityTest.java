@@ -42,9 +42,9 @@ class LlamaFidelityTest {
         return ExpectedRun.textRuns();
     }
 
-    /** The runs whose weights the native int8 kernels serve (Q4_0 and Q8_0). */
+    /** The runs whose weights the native int8 kernels serve (Q4_0, Q8_0 and Q4_K). */
     static Stream<String> nativeRuns() {
-        return ExpectedRun.textRuns().filter(n -> n.contains("q4_0") || n.contains("q8_0"));
+        return ExpectedRun.textRuns().filter(n -> n.contains("q4_0") || n.contains("q8_0") || n.contains("q4_k"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -52,8 +52,9 @@ class NativeQ4KTest {
     @Test
     void matchesTheJavaKernelAtEveryLevelBatchSizeAndShape() {
         Random rnd = new Random(7);
-        // 1, 3 (odd: a half pair), 2, 17 (4096 + 256) and 43 (11008) super-blocks; odd row counts
-        int[][] shapes = {{1, 256}, {5, 768}, {13, 512}, {7, 4352}, {3, 11008}};
+        // 1, 3 (odd: a half pair), 2, 17 (4096 + 256), 43 (11008) and 10 super-blocks; odd row counts, more
+        // than one block of 16 rows; wide rows and large batches run in column chunks
+        int[][] shapes = {{1, 256}, {5, 768}, {13, 512}, {7, 4352}, {3, 11008}, {35, 2560}};
         for (int[] shape : shapes) {
             int rows = shape[0], cols = shape[1];
             MemorySegment w = randomQ4K((long) rows * cols, rnd);
@@ -88,7 +89,7 @@ class NativeQ4KTest {
     @Test
     void givesEachInputTheSameBitsInAnyBatchAtEveryLevel() {
         Random rnd = new Random(12);
-        int[][] shapes = {{13, 1280}, {9, 4352}, {4, 256}};
+        int[][] shapes = {{13, 1280}, {9, 4352}, {4, 256}, {37, 6400}};
         for (int[] shape : shapes) {
             int rows = shape[0], cols = shape[1];
             MemorySegment w = randomQ4K((long) rows * cols, rnd);
