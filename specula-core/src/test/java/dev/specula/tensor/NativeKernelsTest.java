@@ -66,8 +66,9 @@ class NativeKernelsTest {
                 "skipped: this CPU's native level reads no repacked weights");
         int level = NativeKernels.level();
         Random rnd = new Random(11);
-        // 16, 25 (odd tail), 34 (even tail) and 32 blocks a row
-        int[][] shapes = {{9, 512}, {13, 800}, {37, 1088}, {70, 1024}};
+        // 16, 25 (odd tail), 34 (even tail) and 32 blocks a row; 131 blocks (8 groups and a tail) run in
+        // column chunks from 5 inputs on, in several row blocks
+        int[][] shapes = {{9, 512}, {13, 800}, {37, 1088}, {70, 1024}, {35, 4192}};
         try (Parallel pool = new Parallel(2)) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
                 for (int[] shape : shapes) {
