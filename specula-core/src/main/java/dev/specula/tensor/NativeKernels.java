@@ -32,9 +32,6 @@ final class NativeKernels {
 
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
-    private static final MethodHandle MADVISE;
-    private static final int MADV_HUGEPAGE = 14;
-    private static final long HUGE_PAGE = 2L << 20;
     private static final int LEVEL;
     private static final String PROBLEM;
 
@@ -66,10 +63,6 @@ final class NativeKernels {
         }
         MATMUL = matmul;
         REPACK = repack;
-        Linker libc = Linker.nativeLinker();
-        MADVISE = libc.defaultLookup().find("madvise")
-                .map(f -> libc.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)))
-                .orElse(null);
         LEVEL = level;
         PROBLEM = problem;
     }
@@ -126,21 +119,13 @@ final class NativeKernels {
 
     /**
      * A copy of a Q4_0 or Q8_0 matrix in the layout that the AVX-512 kernel reads fastest (specified in
-     * {@code specula_kernels.c}; same size as the original), rows split across the pool. The copy lives
-     * off-heap until it becomes unreachable, on transparent huge pages where the kernel allows it:
-     * 2 MiB pages keep the TLB out of a stream of gigabytes.
+     * {@code specula_kernels.c}; same size as the original), rows split across the pool, into
+     * {@link HugePages}.
      */
     static MemorySegment repack(GgmlType type, MemorySegment data, int rows, int cols, Parallel pool) {
         long rowBytes = type.byteSize(cols);
         long size = rowBytes * rows;
-        MemorySegment dst = Arena.ofAuto().allocate(size, size >= HUGE_PAGE ? HUGE_PAGE : 64);
-        if (size >= HUGE_PAGE && MADVISE != null) {
-            try {
-                int ignored = (int) MADVISE.invokeExact(dst, size, MADV_HUGEPAGE);
-            } catch (Throwable t) {
-                // huge pages are a speed hint only
-            }
-        }
+        MemorySegment dst = HugePages.allocate(size);
         pool.forRange(rows, 64, (start, end) -> {
             try {
                 REPACK.invokeExact(type.id(), data, dst, rowBytes, start, end, cols / 32);
