@@ -37,20 +37,25 @@ final class HugePages {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT))).orElse(null) : null;
     }
 
-    /** {@code size} bytes, 64-byte aligned, contents unspecified. */
+    /** {@code size} bytes, 64-byte aligned, contents unspecified, freed when unreachable. */
     static MemorySegment allocate(long size) {
+        return allocate(size, Arena.ofAuto());
+    }
+
+    /** {@code size} bytes, 64-byte aligned, contents unspecified, freed when {@code arena} closes. */
+    static MemorySegment allocate(long size, Arena arena) {
         if (size < MIN_SIZE || MMAP == null || MUNMAP == null || MADVISE == null) {
-            return Arena.ofAuto().allocate(size, 64);
+            return arena.allocate(size, 64);
         }
         try {
             MemorySegment at = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE,
                     MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            if (at.address() == -1L) return Arena.ofAuto().allocate(size, 64);
+            if (at.address() == -1L) return arena.allocate(size, 64);
             int ignored = (int) MADVISE.invokeExact(at, size, MADV_HUGEPAGE); // a hint: refusal changes nothing
             long address = at.address();
-            return at.reinterpret(size, Arena.ofAuto(), s -> unmap(address, size));
+            return at.reinterpret(size, arena, s -> unmap(address, size));
         } catch (Throwable t) {
-            return Arena.ofAuto().allocate(size, 64);
+            return arena.allocate(size, 64);
         }
     }
 

@@ -23,7 +23,8 @@ public final class MemoryBandwidth {
 
     public static Result measure(int threads, long bytes, int runs) {
         try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(threads)) {
-            MemorySegment seg = arena.allocate(bytes, 4096);
+            // on huge pages where the OS has them, like the repacked weights the native kernels stream
+            MemorySegment seg = HugePages.allocate(bytes, arena);
             seg.fill((byte) 1);
             int parts = threads * 64;
             long part = bytes / parts / (4L * S.vectorByteSize()) * (4L * S.vectorByteSize());
