@@ -21,8 +21,9 @@
  * c = 16 for Q8_0 weights and 1 for Q4_0 weights: the correction for the kernels' unsigned weights.
  * Interleaving bytes, scales and corrections, and the stride's extra 64 bytes, keep the inputs' streams
  * off a single L1 set: with three arrays at 4 KiB strides, five inputs already needed 15 ways of a
- * 12-way cache and ran 3.5x slower. The AVX2 and scalar levels read every block from pairs: for them
- * the caller lays out no groups (ngroups = 0).
+ * 12-way cache and ran 3.5x slower. Groups are laid out only for products with repacked weights (packed,
+ * AVX-512 only, at least 16 blocks a row); every other product reads every block from pairs (ngroups = 0).
+ * Weights: rows of ggml blocks, rb bytes apart, or with packed as specula_repack leaves them.
  * Output: out[t*ostride + r] for rows r in [r0, r1).
  */
 #include <stdint.h>
@@ -178,8 +179,9 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
 /* ---------------------------------------------------------------------------------------------------
  * AVX-512 VNNI over groups of 16 blocks, one block per int32 lane: eight vpdpbusd cover the 16 blocks,
  * and a single conversion, scale and float add follow them, where the pair kernel needs those three per
- * two blocks. The weights are transposed once per row and group (4x4 transposes of 32-bit words), then
- * serve every input of the batch.
+ * two blocks. The weights are transposed into that order once, when a matrix is first used natively
+ * (specula_repack); transposing them per product (4x4 transposes of 32-bit words and 16 scale inserts
+ * per row and group) cost 2.3x at one input (L2-resident, single thread).
  */
 
 #define GROUP 640
@@ -188,116 +190,12 @@ T512 INLINE void tile512(const int q4, const int R, const int T, const uint8_t *
 #define PREFETCH 4096
 #endif
 
-/* o[k] lane 4L + a <- 32-bit word k of z[a]'s 128-bit lane L, for k < 4. */
-T512 INLINE void transpose4(const __m512i z[4], __m512i o[4]) {
-    const __m512i t0 = _mm512_unpacklo_epi32(z[0], z[1]), t1 = _mm512_unpackhi_epi32(z[0], z[1]);
-    const __m512i t2 = _mm512_unpacklo_epi32(z[2], z[3]), t3 = _mm512_unpackhi_epi32(z[2], z[3]);
-    o[0] = _mm512_unpacklo_epi64(t0, t2);
-    o[1] = _mm512_unpackhi_epi64(t0, t2);
-    o[2] = _mm512_unpacklo_epi64(t1, t3);
-    o[3] = _mm512_unpackhi_epi64(t1, t3);
-}
-
-/* z[a] 128-bit lane L <- 16 bytes at b + (4a + L) * bs + off. */
-T512 INLINE void load16x16(const uint8_t *b, int bs, int off, __m512i z[4]) {
-    for (int a = 0; a < 4; a++) {
-        const uint8_t *p = b + 4 * a * bs + off;
-        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *) p));
-        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + bs)), 1);
-        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + 2 * bs)), 2);
-        z[a] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *) (p + 3 * bs)), 3);
-    }
-}
-
-/* u[k] lane l <- the unsigned weight bytes 4k..4k+3 of block P(l). */
-T512 INLINE void group_bytes(const int q4, const uint8_t *b, __m512i u[8]) {
-    __m512i z[4], o[4];
-    if (q4) {
-        load16x16(b, 18, 2, z);
-        transpose4(z, o);
-        const __m512i m = _mm512_set1_epi8(0x0F);
-        for (int k = 0; k < 4; k++) {
-            u[k] = _mm512_and_si512(o[k], m);
-            u[k + 4] = _mm512_and_si512(_mm512_srli_epi32(o[k], 4), m);
-        }
-    } else {
-        const __m512i flip = _mm512_set1_epi8((char) 0x80);
-        for (int h = 0; h < 2; h++) {
-            load16x16(b, 34, 2 + 16 * h, z);
-            transpose4(z, o);
-            for (int k = 0; k < 4; k++) u[4 * h + k] = _mm512_xor_si512(o[k], flip);
-        }
-    }
-}
-
-/* Lane l <- the scale of block P(l). Sixteen 16-bit inserts: measured faster than one vpgatherdd. */
-T512 INLINE __m512 group_scales(const uint8_t *b, const int bs) {
-    __m128i lo = _mm_cvtsi32_si128(load_u16(b));
-    __m128i hi = _mm_cvtsi32_si128(load_u16(b + 2 * bs));
-    lo = _mm_insert_epi16(lo, load_u16(b + 4 * bs), 1);
-    hi = _mm_insert_epi16(hi, load_u16(b + 6 * bs), 1);
-    lo = _mm_insert_epi16(lo, load_u16(b + 8 * bs), 2);
-    hi = _mm_insert_epi16(hi, load_u16(b + 10 * bs), 2);
-    lo = _mm_insert_epi16(lo, load_u16(b + 12 * bs), 3);
-    hi = _mm_insert_epi16(hi, load_u16(b + 14 * bs), 3);
-    lo = _mm_insert_epi16(lo, load_u16(b + 1 * bs), 4);
-    hi = _mm_insert_epi16(hi, load_u16(b + 3 * bs), 4);
-    lo = _mm_insert_epi16(lo, load_u16(b + 5 * bs), 5);
-    hi = _mm_insert_epi16(hi, load_u16(b + 7 * bs), 5);
-    lo = _mm_insert_epi16(lo, load_u16(b + 9 * bs), 6);
-    hi = _mm_insert_epi16(hi, load_u16(b + 11 * bs), 6);
-    lo = _mm_insert_epi16(lo, load_u16(b + 13 * bs), 7);
-    hi = _mm_insert_epi16(hi, load_u16(b + 15 * bs), 7);
-    return _mm512_cvtph_ps(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1));
-}
-
-/* One row x T inputs over ng groups. */
-T512 INLINE void tile512g(const int q4, const int T, const uint8_t *w, int ng, const uint8_t *x, int64_t xstride,
-                          float *out, int64_t ostride) {
-    const int bs = q4 ? 18 : 34;
-    __m512 acc[MAXT];
-    UNROLL
-    for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
-    for (int g = 0; g < ng; g++) {
-        const uint8_t *b = w + (int64_t) g * 16 * bs;
-        /* The hardware prefetcher alone fell behind once a row took longer than ~2 inputs (2.7x at 11008 columns). */
-        for (int l = 0; l < 16 * bs; l += 64) _mm_prefetch((const char *) (b + PREFETCH + l), _MM_HINT_T0);
-        __m512i u[8];
-        group_bytes(q4, b, u);
-        const __m512 dw = group_scales(b, bs);
-        UNROLL
-        for (int t = 0; t < T; t++) {
-            const uint8_t *xg = x + t * xstride + (int64_t) g * GROUP;
-            /* two chains of four, so that a single input does not wait on eight dependent vpdpbusd */
-            __m512i s0 = _mm512_loadu_si512(xg + 576), s1 = _mm512_setzero_si512();
-            s0 = _mm512_dpbusd_epi32(s0, u[0], _mm512_loadu_si512(xg));
-            s1 = _mm512_dpbusd_epi32(s1, u[1], _mm512_loadu_si512(xg + 64));
-            s0 = _mm512_dpbusd_epi32(s0, u[2], _mm512_loadu_si512(xg + 128));
-            s1 = _mm512_dpbusd_epi32(s1, u[3], _mm512_loadu_si512(xg + 192));
-            s0 = _mm512_dpbusd_epi32(s0, u[4], _mm512_loadu_si512(xg + 256));
-            s1 = _mm512_dpbusd_epi32(s1, u[5], _mm512_loadu_si512(xg + 320));
-            s0 = _mm512_dpbusd_epi32(s0, u[6], _mm512_loadu_si512(xg + 384));
-            s1 = _mm512_dpbusd_epi32(s1, u[7], _mm512_loadu_si512(xg + 448));
-            const __m512 sc = _mm512_mul_ps(dw, _mm512_loadu_ps((const float *) (xg + 512)));
-            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), sc, acc[t]);
-        }
-    }
-    UNROLL
-    for (int t = 0; t < T; t++) {
-        out[t * ostride] = _mm512_reduce_add_ps(acc[t]);
-    }
-}
-
-/* ---------------------------------------------------------------------------------------------------
- * Repacked weights: the same groups of 16 blocks, transposed once when the matrix is first used
- * natively (specula_repack), so that a product loads each group's weight bytes and scales with four or
- * eight plain loads and one conversion, where tile512g spends about 50 shuffles and inserts. A row keeps
- * its size: a group is 16 * bs bytes either way, and the blocks after the last group stay as they were.
+/* The repacked layout keeps a row's size: a group is 16 * bs bytes either way, and the blocks after the
+ * last group stay as they were.
  *   Q4_0, 288 bytes: [64k, 64k + 64) for k < 4: lane l holds the nibble bytes 4k..4k+3 of block P(l);
  *                    [256, 288): the 16 half scales, lane order.
  *   Q8_0, 544 bytes: [64k, 64k + 64) for k < 8: lane l holds bytes 4k..4k+3 of block P(l), plus 128
  *                    (as unsigned bytes); [512, 544): the 16 half scales, lane order.
- * The sums are those of tile512g, in the same order, so both layouts give the same bits.
  */
 
 T512 INLINE void packed_bytes(const int q4, const uint8_t *b, __m512i u[8]) {
@@ -391,20 +289,6 @@ void specula_repack(int32_t type, const uint8_t *src, uint8_t *dst, int64_t rb, 
         }
         memcpy(d, s, (size_t) (nb - 16 * ng) * bs);
     }
-}
-
-#define CALLG(Q4, TT) tile512g(Q4, TT, wr, ng, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
-#define TG_CASES(Q4)                                                          \
-    switch (T) {                                                              \
-        case 1: CALLG(Q4, 1); break; case 2: CALLG(Q4, 2); break;             \
-        case 3: CALLG(Q4, 3); break; case 4: CALLG(Q4, 4); break;             \
-        case 5: CALLG(Q4, 5); break; case 6: CALLG(Q4, 6); break;             \
-        case 7: CALLG(Q4, 7); break; case 8: CALLG(Q4, 8); break;             \
-    }
-
-T512 static void tile512g_any(int q4, int T, int r, int64_t t0, const uint8_t *wr, int ng,
-                              const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
-    if (q4) { TG_CASES(1) } else { TG_CASES(0) }
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -576,39 +460,22 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
                          int32_t nb, int32_t ngroups, const uint8_t *x, int64_t xstride, int32_t batch,
                          float *out, int32_t ostride, int32_t packed) {
     const int q4 = type == TYPE_Q4_0;
-    const int bs = q4 ? 18 : 34;
     const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
     const int groups = (batch + maxt - 1) / maxt;
     const int tmax = (batch + groups - 1) / groups;
-    const int ng = level == LEVEL_AVX512_VNNI ? ngroups : 0;
-    const int tail = nb - 16 * ng;
-    if (packed && level == LEVEL_AVX512_VNNI && ngroups > 0) {
+    if (packed) {
         matmul_packed(q4, w, rb, r0, r1, nb, ngroups, x, xstride, batch, out, ostride);
         return;
     }
-    /* rows one at a time over the groups; the pair kernels' row tiles over the blocks after them */
-    const int rt = ng > 0 || level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
+    const int rt = level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
     for (int r = r0; r < r1;) {
         const int R = r1 - r >= rt ? rt : 1;
         const uint8_t *wr = w + (int64_t) r * rb;
-        const uint8_t *wt = wr + (int64_t) ng * 16 * bs;
-        const uint8_t *xt = x + (int64_t) ng * GROUP;
         for (int g = 0, t0 = 0; g < groups; g++) {
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
             if (level == LEVEL_AVX512_VNNI) {
-                if (tail == 0) {
-                    tile512g_any(q4, T, r, t0, wr, ng, x, xstride, out, ostride);
-                } else if (ng == 0) {
-                    tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, 0);
-                } else {
-                    /* The groups, then the tail, in row order (out of order cost the prefetcher 1.4x), summed
-                       here and stored once (read-modify-writes of out, 4 KiB multiples apart, cost 2x). */
-                    float part[MAXT];
-                    tile512g_any(q4, T, 0, 0, wr, ng, x + t0 * xstride, xstride, part, 1);
-                    tile512_any(q4, 1, T, 0, 0, wt, rb, tail, xt + t0 * xstride, xstride, part, 1, 1);
-                    for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[t];
-                }
+                tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, 0);
             } else if (level == LEVEL_AVX2) {
                 tile256_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
             } else {

@@ -107,9 +107,9 @@ final class NativeKernels {
         return level >= 0 ? LEVEL_NAMES[level] : "unavailable";
     }
 
-    /** Lays out {@code x} for a product with a {@code type} matrix at {@code level}. */
-    static void inputsFor(int level, GgmlType type, Q8Activations in, float[] x, int batch, int cols) {
-        in.quantize(x, batch, cols, type == GgmlType.Q8_0 ? 16 : 1, level == AVX512_VNNI);
+    /** Lays out {@code x} for a product with a {@code type} matrix, with repacked weights or not. */
+    static void inputsFor(GgmlType type, Q8Activations in, float[] x, int batch, int cols, boolean packed) {
+        in.quantize(x, batch, cols, type == GgmlType.Q8_0 ? 16 : 1, packed);
     }
 
     /** Whether products at {@code level} with {@code cols}-wide rows read repacked weights ({@link #repack}). */
@@ -140,7 +140,8 @@ final class NativeKernels {
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
      * ({@code data}, {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the
      * {@code batch} inputs in {@code in}, at the given level (at most {@link #level()}; tests pass lower
-     * ones to check each code path). The inputs must have been laid out for that level: see {@link #inputsFor}.
+     * ones to check each code path). The inputs must have been laid out for the same {@code packed}: see
+     * {@link #inputsFor}.
      */
     static void matmulRows(int level, GgmlType type, MemorySegment data, boolean packed, int cols, int rowStart,
                            int rowEnd, Q8Activations in, int batch, MemorySegment out, int outStride) {

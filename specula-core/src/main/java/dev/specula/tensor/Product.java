@@ -54,8 +54,8 @@ final class Product implements Parallel.RangeTask {
             }
         } else if (p.nativeKernels) {
             p.level = NativeKernels.level();
-            NativeKernels.inputsFor(p.level, type, p.inputs, x, batch, m.cols());
             p.packed = NativeKernels.readsPacked(p.level, m.cols());
+            NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
             p.weights = p.packed ? m.packed(pool) : m.data();
             if (p.segmentArray != out) {
                 p.segmentArray = out;

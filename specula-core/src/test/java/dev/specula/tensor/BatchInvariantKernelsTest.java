@@ -45,22 +45,33 @@ class BatchInvariantKernelsTest {
     void nativeKernelsGiveEachInputTheSameBitsInAnyBatchAtEveryLevel() {
         Assumptions.assumeTrue(NativeKernels.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
         Random rnd = new Random(12);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
-            MemorySegment w = weights(TensorFormat.of(type), rnd);
-            for (int level = 0; level <= NativeKernels.level(); level++) {
-                Q8Activations in = new Q8Activations();
-                for (int batch = 1; batch <= 17; batch++) {
-                    float[] x = randomFloats(batch * COLS, rnd);
-                    float[] out = new float[batch * ROWS];
-                    NativeKernels.inputsFor(level, type, in, x, batch, COLS);
-                    NativeKernels.matmulRows(level, type, w, false, COLS, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
-                    float[] one = new float[ROWS];
-                    for (int b = 0; b < batch; b++) {
-                        NativeKernels.inputsFor(level, type, in, Arrays.copyOfRange(x, b * COLS, (b + 1) * COLS), 1, COLS);
-                        NativeKernels.matmulRows(level, type, w, false, COLS, 0, ROWS, in, 1, MemorySegment.ofArray(one), ROWS);
-                        for (int r = 0; r < ROWS; r++) {
-                            assertThat(out[b * ROWS + r]).as("%s %s batch %d input %d row %d",
-                                    NativeKernels.levelName(level), type, batch, b, r).isEqualTo(one[r]);
+        try (Parallel pool = new Parallel(2)) {
+            // 4192 columns (8 groups and a tail) run repacked in column chunks from 7 inputs on, not below
+            for (int cols : new int[] {COLS, 4192})
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                MemorySegment w = weights(TensorFormat.of(type), rnd, cols);
+                MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.level(), cols)
+                        ? NativeKernels.repack(type, w, ROWS, cols, pool) : null;
+                for (int level = 0; level <= NativeKernels.level(); level++) {
+                    for (boolean packed : new boolean[] {false, true}) {
+                        if (packed && !NativeKernels.readsPacked(level, cols)) continue;
+                        MemorySegment weights = packed ? packedW : w;
+                        Q8Activations in = new Q8Activations();
+                        for (int batch = 1; batch <= 17; batch++) {
+                            float[] x = randomFloats(batch * cols, rnd);
+                            float[] out = new float[batch * ROWS];
+                            NativeKernels.inputsFor(type, in, x, batch, cols, packed);
+                            NativeKernels.matmulRows(level, type, weights, packed, cols, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
+                            float[] one = new float[ROWS];
+                            for (int b = 0; b < batch; b++) {
+                                NativeKernels.inputsFor(type, in, Arrays.copyOfRange(x, b * cols, (b + 1) * cols), 1, cols, packed);
+                                NativeKernels.matmulRows(level, type, weights, packed, cols, 0, ROWS, in, 1, MemorySegment.ofArray(one), ROWS);
+                                for (int r = 0; r < ROWS; r++) {
+                                    assertThat(out[b * ROWS + r]).as("%s%s %s cols %d batch %d input %d row %d",
+                                            NativeKernels.levelName(level), packed ? " packed" : "", type, cols, batch, b, r)
+                                            .isEqualTo(one[r]);
+                                }
+                            }
                         }
                     }
                 }
@@ -70,8 +81,12 @@ class BatchInvariantKernelsTest {
 
     /** Random Gaussian weights through the format's own quantizer (valid scales, unlike random bytes). */
     private static MemorySegment weights(TensorFormat f, Random rnd) {
-        float[] values = randomFloats(ROWS * COLS, rnd);
-        MemorySegment w = MemorySegment.ofArray(new byte[(int) f.type().byteSize((long) ROWS * COLS)]);
+        return weights(f, rnd, COLS);
+    }
+
+    private static MemorySegment weights(TensorFormat f, Random rnd, int cols) {
+        float[] values = randomFloats(ROWS * cols, rnd);
+        MemorySegment w = MemorySegment.ofArray(new byte[(int) f.type().byteSize((long) ROWS * cols)]);
         f.quantize(values, 0, values.length, w, 0);
         return w;
     }

@@ -25,66 +25,45 @@ class NativeKernelsTest {
     @Test
     void matchesTheJavaKernelsAtEveryLevelBatchSizeAndShape() {
         Random rnd = new Random(7);
-        // 1, 3, 25, 34, 8 and 16 blocks: pairs only, groups of 16 with odd and even tails, groups only
-        int[][] shapes = {{1, 32}, {5, 96}, {13, 800}, {37, 1088}, {8, 256}, {9, 512}};
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
-            TensorFormat f = TensorFormat.of(type);
-            for (int[] shape : shapes) {
-                int rows = shape[0], cols = shape[1];
-                MemorySegment w = QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
-                for (int batch = 1; batch <= 17; batch++) {
-                    float[] x = QuantizedFormatsTest.randomFloats(batch * cols, rnd);
-                    Q8Activations in = new Q8Activations();
-                    float[] rounded = in.rounded(x, batch, cols).clone();
-                    int start = rows > 3 ? rnd.nextInt(3) : 0;
-                    int end = rows - (rows > 3 ? rnd.nextInt(3) : 0);
-                    int stride = rows + 1;
-                    float[] expected = new float[batch * stride];
-                    f.matmulRows(w, cols, start, end, rounded, batch, expected, stride);
-                    for (int level = 0; level <= NativeKernels.level(); level++) {
-                        float[] got = new float[batch * stride];
-                        NativeKernels.inputsFor(level, type, in, x, batch, cols);
-                        NativeKernels.matmulRows(level, type, w, false, cols, start, end, in, batch, MemorySegment.ofArray(got), stride);
-                        for (int b = 0; b < batch; b++) {
-                            for (int r = 0; r < rows; r++) {
-                                int o = b * stride + r;
-                                float tol = 2e-5f * magnitude(f, w, cols, r, rounded, b) + 1e-6f;
-                                assertThat(got[o]).as("%s %s rows=%d cols=%d batch=%d b=%d r=%d",
-                                                NativeKernels.levelName(level), type, rows, cols, batch, b, r)
-                                        .isCloseTo(r >= start && r < end ? expected[o] : 0f, within(tol));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void repackedWeightsGiveTheSameBitsAsTheFileLayout() {
-        Assumptions.assumeTrue(NativeKernels.readsPacked(NativeKernels.level(), 512),
-                "skipped: this CPU's native level reads no repacked weights");
-        int level = NativeKernels.level();
-        Random rnd = new Random(11);
-        // 16, 25 (odd tail), 34 (even tail) and 32 blocks a row; 131 blocks (8 groups and a tail) run in
-        // column chunks from 5 inputs on, in several row blocks
-        int[][] shapes = {{9, 512}, {13, 800}, {37, 1088}, {70, 1024}, {35, 4192}};
+        // 1, 3, 25, 34, 8, 16 and 131 blocks: pairs only, groups of 16 with odd and even tails, groups only,
+        // and (repacked, from 5 inputs on) column chunks over several row blocks
+        int[][] shapes = {{1, 32}, {5, 96}, {13, 800}, {37, 1088}, {8, 256}, {9, 512}, {35, 4192}};
         try (Parallel pool = new Parallel(2)) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                TensorFormat f = TensorFormat.of(type);
                 for (int[] shape : shapes) {
                     int rows = shape[0], cols = shape[1];
                     MemorySegment w = QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
-                    MemorySegment packed = NativeKernels.repack(type, w, rows, cols, pool);
-                    assertThat(packed.byteSize()).isEqualTo(w.byteSize());
-                    for (int batch : new int[] {1, 2, 5, 8, 13}) {
+                    MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.level(), cols)
+                            ? NativeKernels.repack(type, w, rows, cols, pool) : null;
+                    for (int batch = 1; batch <= 17; batch++) {
                         float[] x = QuantizedFormatsTest.randomFloats(batch * cols, rnd);
                         Q8Activations in = new Q8Activations();
-                        NativeKernels.inputsFor(level, type, in, x, batch, cols);
-                        float[] plain = new float[batch * rows];
-                        float[] got = new float[batch * rows];
-                        NativeKernels.matmulRows(level, type, w, false, cols, 0, rows, in, batch, MemorySegment.ofArray(plain), rows);
-                        NativeKernels.matmulRows(level, type, packed, true, cols, 0, rows, in, batch, MemorySegment.ofArray(got), rows);
-                        assertThat(got).as("%s %dx%d batch %d", type, rows, cols, batch).containsExactly(plain);
+                        float[] rounded = in.rounded(x, batch, cols).clone();
+                        int start = rows > 3 ? rnd.nextInt(3) : 0;
+                        int end = rows - (rows > 3 ? rnd.nextInt(3) : 0);
+                        int stride = rows + 1;
+                        float[] expected = new float[batch * stride];
+                        f.matmulRows(w, cols, start, end, rounded, batch, expected, stride);
+                        for (int level = 0; level <= NativeKernels.level(); level++) {
+                            for (boolean packed : new boolean[] {false, true}) {
+                                if (packed && !NativeKernels.readsPacked(level, cols)) continue;
+                                float[] got = new float[batch * stride];
+                                NativeKernels.inputsFor(type, in, x, batch, cols, packed);
+                                NativeKernels.matmulRows(level, type, packed ? packedW : w, packed, cols, start, end, in,
+                                        batch, MemorySegment.ofArray(got), stride);
+                                for (int b = 0; b < batch; b++) {
+                                    for (int r = 0; r < rows; r++) {
+                                        int o = b * stride + r;
+                                        float tol = 2e-5f * magnitude(f, w, cols, r, rounded, b) + 1e-6f;
+                                        assertThat(got[o]).as("%s%s %s rows=%d cols=%d batch=%d b=%d r=%d",
+                                                        NativeKernels.levelName(level), packed ? " packed" : "", type,
+                                                        rows, cols, batch, b, r)
+                                                .isCloseTo(r >= start && r < end ? expected[o] : 0f, within(tol));
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
