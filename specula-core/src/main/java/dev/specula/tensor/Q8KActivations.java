@@ -55,7 +55,11 @@ final class Q8KActivations {
         MemorySegment seg = packed;
         for (int t = 0; t < batch; t++) {
             long base = t * stride;
-            if (superBlocks % 2 != 0) seg.asSlice(base + (long) (pairs - 1) * PAIR, PAIR).fill((byte) 0);
+            if (superBlocks % 2 != 0) {
+                // the missing second super-block of the last pair reads as zeros (no slice: nothing allocated)
+                long last = base + (long) (pairs - 1) * PAIR;
+                for (int o = 0; o < PAIR; o += 8) seg.set(ValueLayout.JAVA_LONG_UNALIGNED, last + o, 0L);
+            }
             for (int s = 0; s < superBlocks; s++) {
                 float d = round(x, t * cols + s * QK);
                 long pair = base + (long) (s / 2) * PAIR;

@@ -19,7 +19,8 @@ class ProductTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private static Matrix randomMatrix(GgmlType type, int rows, int cols, Random rnd) {
-        MemorySegment data = QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
+        MemorySegment data = type == GgmlType.Q4_K ? NativeQ4KTest.randomQ4K((long) rows * cols, rnd)
+                : QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
         return new Matrix("w", TensorFormat.of(type), data, rows, cols);
     }
 
@@ -51,7 +52,7 @@ class ProductTest {
         Random rnd = new Random(9);
         Backend before = Backend.selected();
         try (Parallel pool = new Parallel(2)) {
-            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}) {
                 Matrix m = randomMatrix(type, 77, 512, rnd);
                 for (int batch = 1; batch <= 9; batch += 4) {
                     float[] x = QuantizedFormatsTest.randomFloats(batch * 512, rnd);
@@ -84,7 +85,11 @@ class ProductTest {
                     .filter(t -> t.getName().startsWith("specula-worker")).toList();
             for (Backend backend : NativeKernels.available() ? List.of(Backend.JAVA, Backend.NATIVE) : List.of(Backend.JAVA)) {
                 Backend.select(backend);
-                for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                // Q4_K natively only: its Java kernel allocates (about 6 KB per 64-row product, seen here)
+                GgmlType[] types = backend == Backend.NATIVE
+                        ? new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}
+                        : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0};
+                for (GgmlType type : types) {
                     Matrix m = randomMatrix(type, 64, 256, rnd);
                     for (int batch : new int[] {1, 5}) {
                         float[] x = QuantizedFormatsTest.randomFloats(batch * 256, rnd);
