@@ -170,11 +170,81 @@ KQ_T512 KQ_INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i
     *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * Repacked weights (specula_q4k_repack, once per matrix): each pair of super-blocks of a row keeps its 288
+ * bytes, rearranged so that the AVX-512 kernel loads them in lane order and skips the transpose:
+ *   [64k, 64k + 64) for k < 4: lane i holds 4 bytes whose low nibbles are values 4k..4k+3 of sub-block
+ *                   j(i) and whose high nibbles are values 16+4k..16+4k+3 of it
+ *   [256, 268)      the first super-block's 12 bytes of scales and mins, [268, 280) the second's
+ *   [280, 284)      the first's d and dmin (halves), [284, 288) the second's
+ * An odd last super-block of a row stays as it was. The same inputs, integer sums and float steps: the
+ * results are bit-identical to the file layout's.
+ */
+/* kq_pair_weights for a repacked pair at a. */
+KQ_T512 KQ_INLINE void kq_pair_weights_packed(const uint8_t *a, __m512i u[8], __m512 *dsc, __m512 *dmn) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    KQ_UNROLL
+    for (int k = 0; k < 4; k++) {
+        const __m512i wk = _mm512_loadu_si512(a + 64 * k);
+        u[k] = _mm512_and_si512(wk, m4);
+        u[k + 4] = _mm512_and_si512(_mm512_srli_epi32(wk, 4), m4);
+    }
+    const __m512i idx = _mm512_setr_epi32(KQ_IDX(0), KQ_IDX(1), KQ_IDX(2), KQ_IDX(3), KQ_IDX(4), KQ_IDX(5),
+            KQ_IDX(6), KQ_IDX(7), KQ_IDX(8), KQ_IDX(9), KQ_IDX(10), KQ_IDX(11), KQ_IDX(12), KQ_IDX(13),
+            KQ_IDX(14), KQ_IDX(15));
+    const __m512i va = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 256)));
+    const __m512i vb = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 268)));
+    const __m512i sx = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(va, idx), 0xFF00FF00FF00FF00ull, vb, idx);
+    const __m512i lowmask = _mm512_setr_epi32(KQ_LOWMASK(0), KQ_LOWMASK(1), KQ_LOWMASK(2), KQ_LOWMASK(3),
+            KQ_LOWMASK(4), KQ_LOWMASK(5), KQ_LOWMASK(6), KQ_LOWMASK(7), KQ_LOWMASK(8), KQ_LOWMASK(9),
+            KQ_LOWMASK(10), KQ_LOWMASK(11), KQ_LOWMASK(12), KQ_LOWMASK(13), KQ_LOWMASK(14), KQ_LOWMASK(15));
+    const __m512i mshift = _mm512_setr_epi32(KQ_MSHIFT(0), KQ_MSHIFT(1), KQ_MSHIFT(2), KQ_MSHIFT(3),
+            KQ_MSHIFT(4), KQ_MSHIFT(5), KQ_MSHIFT(6), KQ_MSHIFT(7), KQ_MSHIFT(8), KQ_MSHIFT(9),
+            KQ_MSHIFT(10), KQ_MSHIFT(11), KQ_MSHIFT(12), KQ_MSHIFT(13), KQ_MSHIFT(14), KQ_MSHIFT(15));
+    const __m512i top = _mm512_set1_epi32(0x30);
+    const __m512i sc = _mm512_ternarylogic_epi32(sx, lowmask, _mm512_and_si512(_mm512_srli_epi32(sx, 10), top), 0xEA);
+    const __m512i my = _mm512_srli_epi32(sx, 16);
+    const __m512i mn = _mm512_ternarylogic_epi32(_mm512_srlv_epi32(my, mshift), lowmask,
+                                                 _mm512_and_si512(_mm512_srli_epi32(my, 10), top), 0xEA);
+    const __m128 dd = _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *) (a + 280)));
+    const __m512 d4 = _mm512_castps128_ps512(dd);
+    const __m512 dv = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2), d4);
+    const __m512 mv = _mm512_permutexvar_ps(_mm512_setr_epi32(1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3), d4);
+    *dsc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), dv);
+    *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
+}
+
+/* Rows [r0, r1) of src (rb bytes a row, nsb super-blocks) into dst, repacked as above. */
+void specula_q4k_repack(const uint8_t *src, uint8_t *dst, int64_t rb, int32_t r0, int32_t r1, int32_t nsb) {
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *s = src + r * rb;
+        uint8_t *d = dst + r * rb;
+        for (int p = 0; p < nsb / 2; p++, s += 2 * KQ_SB, d += 2 * KQ_SB) {
+            for (int i = 0; i < 16; i++) {
+                const uint8_t *blk = s + (i % 4 / 2) * KQ_SB;
+                const int j = kq_sub_block(i);
+                for (int k = 0; k < 4; k++)
+                    for (int c = 0; c < 4; c++) {
+                        const int v = 4 * k + c;
+                        const int lo = (blk[16 + 32 * (j / 2) + v] >> (4 * (j % 2))) & 15;
+                        const int hi = (blk[16 + 32 * (j / 2) + 16 + v] >> (4 * (j % 2))) & 15;
+                        d[64 * k + 4 * i + c] = (uint8_t) (lo | hi << 4);
+                    }
+            }
+            memcpy(d + 256, s + 4, 12);
+            memcpy(d + 268, s + KQ_SB + 4, 12);
+            memcpy(d + 280, s, 4);
+            memcpy(d + 284, s + KQ_SB, 4);
+        }
+        if (nsb % 2) memcpy(d, s, KQ_SB);
+    }
+}
+
 /* One row x T inputs over pairs [p0, p0 + n) of the row (w and x point at pair p0; nsb counts the
    row's super-blocks from p0 on). The accumulators start from zero when first, else from acc (16 floats
    per input), and are parked there again unless out is given, where the row's results go. Parking them
    in memory changes no bit, and the operations on one input do not depend on T. */
-KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int n, const int nsb, const uint8_t *x,
+KQ_T512 KQ_INLINE void kq_tile512(const int T, const int packed, const uint8_t *w, const int n, const int nsb, const uint8_t *x,
                                   const int64_t xstride, float *acc_mem, const int first, float *out,
                                   const int64_t ahead, const int64_t far) {
     __m512 acc[KQ_MAXT];
@@ -189,7 +259,8 @@ KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int n, co
         for (int l = 0; l < 2 * KQ_SB; l += 64) _mm_prefetch((const char *) (b + far + l), _MM_HINT_T1);
         __m512i u[8];
         __m512 dsc, dmn;
-        kq_pair_weights(b, 2 * p + 1 < nsb, u, &dsc, &dmn);
+        if (packed && 2 * p + 1 < nsb) kq_pair_weights_packed(b, u, &dsc, &dmn);
+        else kq_pair_weights(b, 2 * p + 1 < nsb, u, &dsc, &dmn);
         KQ_UNROLL
         for (int t = 0; t < T; t++) {
             const uint8_t *xg = x + t * xstride + (int64_t) p * KQ_PAIR;
@@ -216,10 +287,13 @@ KQ_T512 KQ_INLINE void kq_tile512(const int T, const uint8_t *w, const int n, co
     }
 }
 
-#define KQ_CALL(TT) kq_tile512(TT, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far)
+#define KQ_CALL(TT) \
+    if (packed) kq_tile512(TT, 1, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far); \
+    else kq_tile512(TT, 0, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far)
 
-KQ_T512 static void kq_tile512_any(int T, const uint8_t *w, int n, int nsb, const uint8_t *x, int64_t xstride,
-                                   float *acc_mem, int first, float *out, int64_t ahead, int64_t far) {
+KQ_T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, int nsb, const uint8_t *x,
+                                   int64_t xstride, float *acc_mem, int first, float *out, int64_t ahead,
+                                   int64_t far) {
     switch (T) {
         case 1: KQ_CALL(1); break; case 2: KQ_CALL(2); break;
         case 3: KQ_CALL(3); break; case 4: KQ_CALL(4); break;
@@ -240,7 +314,7 @@ KQ_T512 static void kq_tile512_any(int T, const uint8_t *w, int n, int nsb, cons
 #endif
 #define KQ_ROW_BLOCK 16
 
-KQ_T512 static void kq_matmul512(const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
+KQ_T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
                                  int64_t xstride, int batch, float *out, int64_t ostride) {
     const int groups = (batch + KQ_MAXT - 1) / KQ_MAXT;
     const int npairs = (nsb + 1) / 2;
@@ -258,13 +332,13 @@ KQ_T512 static void kq_matmul512(const uint8_t *w, int64_t rb, int r0, int r1, i
             const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
             if (chunks == 1) {
                 for (int r = rs; r < re; r++) {
-                    kq_tile512_any(T, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
+                    kq_tile512_any(T, packed, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
                 }
             } else {
                 for (int c0 = 0; c0 < npairs; c0 += chunk) {
                     const int n = npairs - c0 < chunk ? npairs - c0 : chunk;
                     for (int r = rs; r < re; r++) {
-                        kq_tile512_any(T, w + r * rb + (int64_t) c0 * 2 * KQ_SB, n, nsb - 2 * c0,
+                        kq_tile512_any(T, packed, w + r * rb + (int64_t) c0 * 2 * KQ_SB, n, nsb - 2 * c0,
                                        xt + (int64_t) c0 * KQ_PAIR, xstride, acc_mem + (r - rs) * KQ_MAXT * 16,
                                        c0 == 0, c0 + n == npairs ? part[r - rs] : 0, rb, KQ_CHUNK_FAR);
                     }
@@ -312,14 +386,17 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over all rows.
+ * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over all rows;
+ * packed: w as specula_q4k_repack left it (AVX-512 level only).
  */
 void specula_q4k_matmul_rows(int32_t level, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1, int32_t nsb,
-                             const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride) {
+                             const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride,
+                             int32_t packed) {
     if (level == KQ_LEVEL_AVX512_VNNI) {
-        kq_matmul512(w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
+        kq_matmul512(packed, w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
         return;
     }
+    if (packed) return; /* never asked: the scalar level reads the file layout only */
     for (int r = r0; r < r1; r++) {
         for (int t = 0; t < batch; t++) {
             kq_scalar(w + (int64_t) r * rb, nsb, x + t * xstride, out + (int64_t) t * ostride + r);

@@ -29,11 +29,13 @@ final class NativeKQuants {
     static final int SCALAR = 0, AVX512_VNNI = 2;
 
     private static final MethodHandle MATMUL;
+    private static final MethodHandle REPACK;
     private static final int LEVEL;
     private static final String PROBLEM;
 
     static {
         MethodHandle matmul = null;
+        MethodHandle repack = null;
         int level = -1;
         String problem = null;
         try {
@@ -44,15 +46,20 @@ final class NativeKQuants {
             // critical: no thread-state transition for these short calls, and heap arrays may be passed
             matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4k_matmul_rows"),
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    Linker.Option.critical(true));
+            repack = linker.downcallHandle(symbols.findOrThrow("specula_q4k_repack"),
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
                     Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
             problem = t.getMessage() != null ? t.getMessage() : t.toString();
             matmul = null;
+            repack = null;
             level = -1;
         }
         MATMUL = matmul;
+        REPACK = repack;
         LEVEL = level;
         PROBLEM = problem;
     }
@@ -93,20 +100,53 @@ final class NativeKQuants {
         return LEVEL == AVX512_VNNI;
     }
 
+    /** {@link #matmulRows(int, MemorySegment, boolean, int, int, int, Q8KActivations, int, MemorySegment, int)} over the file layout. */
+    static void matmulRows(int level, MemorySegment data, int cols, int rowStart, int rowEnd,
+                           Q8KActivations in, int batch, MemorySegment out, int outStride) {
+        matmulRows(level, data, false, cols, rowStart, rowEnd, in, batch, out, outStride);
+    }
+
+    /** Whether products at {@code level} can read weights repacked by {@link #repack}. */
+    static boolean readsPacked(int level) {
+        return level == AVX512_VNNI;
+    }
+
+    /**
+     * A copy of a Q4_K matrix in the layout that the AVX-512 kernel reads without transposing (specified in
+     * {@code specula_kquants.c}; same size), rows split across the pool; off-heap until unreachable. Products
+     * over it give the same bits as over {@code data}. Not yet used by {@link Product}: the hook for repacked
+     * weights ({@link Matrix#packed}) makes Q4_0/Q8_0 copies only.
+     */
+    static MemorySegment repack(MemorySegment data, int rows, int cols, Parallel pool) {
+        int superBlocks = cols / Q8KActivations.QK;
+        long rowBytes = (long) superBlocks * Q4_K.BYTES;
+        MemorySegment dst = Arena.ofAuto().allocate(rowBytes * rows, 64);
+        pool.forRange(rows, 64, (start, end) -> {
+            try {
+                REPACK.invokeExact(data, dst, rowBytes, start, end, superBlocks);
+            } catch (Throwable t) {
+                throw new IllegalStateException("native Q4_K repack failed", t);
+            }
+        });
+        return dst;
+    }
+
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix ({@code data},
-     * {@code cols} wide) and the {@code batch} inputs in {@code in}, at {@code level} ({@link #SCALAR} or
-     * up to {@link #level()}). Each input's result does not depend on the batch or the other inputs.
+     * {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the {@code batch} inputs in
+     * {@code in}, at {@code level} ({@link #SCALAR} or up to {@link #level()}). Each input's result does not
+     * depend on the batch or the other inputs.
      */
-    static void matmulRows(int level, MemorySegment data, int cols, int rowStart, int rowEnd,
+    static void matmulRows(int level, MemorySegment data, boolean packed, int cols, int rowStart, int rowEnd,
                            Q8KActivations in, int batch, MemorySegment out, int outStride) {
         if (level > LEVEL || (level != SCALAR && level != AVX512_VNNI)) {
             throw new IllegalArgumentException("no Q4_K kernel at level " + level + " here (best " + LEVEL + ")");
         }
+        if (packed && !readsPacked(level)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
         int superBlocks = cols / Q8KActivations.QK;
         try {
             MATMUL.invokeExact(level, data, (long) superBlocks * Q4_K.BYTES, rowStart, rowEnd, superBlocks,
-                    in.packed(), in.stride(), batch, out, outStride);
+                    in.packed(), in.stride(), batch, out, outStride, packed ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("native Q4_K kernel failed", t);
         }

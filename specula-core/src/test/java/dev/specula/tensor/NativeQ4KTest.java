@@ -116,6 +116,34 @@ class NativeQ4KTest {
     }
 
     @Test
+    void repackedWeightsGiveTheSameBitsAsTheFileLayout() {
+        Assumptions.assumeTrue(NativeKQuants.readsPacked(NativeKQuants.level()),
+                "skipped: this CPU's native level reads no repacked Q4_K weights");
+        int level = NativeKQuants.level();
+        Random rnd = new Random(5);
+        // 1, 2, 3, 17 and 43 super-blocks a row (odd ones end in a super-block left as it was)
+        int[][] shapes = {{3, 256}, {9, 512}, {13, 768}, {21, 4352}, {18, 11008}};
+        try (Parallel pool = new Parallel(2)) {
+            for (int[] shape : shapes) {
+                int rows = shape[0], cols = shape[1];
+                MemorySegment w = randomQ4K((long) rows * cols, rnd);
+                MemorySegment packed = NativeKQuants.repack(w, rows, cols, pool);
+                assertThat(packed.byteSize()).isEqualTo(w.byteSize());
+                for (int batch = 1; batch <= 17; batch += 2) {
+                    float[] x = QuantizedFormatsTest.randomFloats(batch * cols, rnd);
+                    Q8KActivations in = new Q8KActivations();
+                    in.quantize(x, batch, cols);
+                    float[] plain = new float[batch * rows];
+                    float[] got = new float[batch * rows];
+                    NativeKQuants.matmulRows(level, w, false, cols, 0, rows, in, batch, MemorySegment.ofArray(plain), rows);
+                    NativeKQuants.matmulRows(level, packed, true, cols, 0, rows, in, batch, MemorySegment.ofArray(got), rows);
+                    assertThat(got).as("%dx%d batch %d", rows, cols, batch).containsExactly(plain);
+                }
+            }
+        }
+    }
+
+    @Test
     void roundsInputsExactlyAsInputRounding() {
         Random rnd = new Random(3);
         int cols = 768;
