@@ -85,8 +85,8 @@ class ProductTest {
                     .filter(t -> t.getName().startsWith("specula-worker")).toList();
             for (Backend backend : NativeKernels.available() ? List.of(Backend.JAVA, Backend.NATIVE) : List.of(Backend.JAVA)) {
                 Backend.select(backend);
-                // Q4_K natively only: its Java kernel allocates (about 6 KB per 64-row product, seen here)
-                GgmlType[] types = backend == Backend.NATIVE
+                // Q4_K only where it runs natively: its Java kernel allocates (about 6 KB per 64-row product, seen here)
+                GgmlType[] types = backend == Backend.NATIVE && NativeKQuants.usable()
                         ? new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}
                         : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0};
                 for (GgmlType type : types) {
