@@ -87,23 +87,25 @@ final class Q8KActivations {
             java.util.Arrays.fill(sums, 0);
             return 0f;
         }
-        float max = 0f;
-        for (int h = 0; h < QK; h++) {
-            if (Math.abs(x[i + h]) == amax) {
-                max = x[i + h];
+        float max = amax;
+        for (int h = 0; h < QK; h += L) {
+            // the first value of largest magnitude, sign included (the index found with a vector compare)
+            int first = FloatVector.fromArray(S, x, i + h).abs().compare(VectorOperators.EQ, amax).firstTrue();
+            if (first < L) {
+                max = x[i + h + first];
                 break;
             }
         }
         float iscale = -127f / max;
         for (int j = 0; j < 8; j++) {
-            float sum = 0f;
+            FloatVector sum = FloatVector.zero(S);
             for (int h = 32 * j; h < 32 * j + 32; h += L) {
                 FloatVector r = FloatVector.fromArray(S, x, i + h).mul(iscale).add(ROUND).sub(ROUND)
                         .lanewise(VectorOperators.MIN, 127f);
-                sum += r.reduceLanes(VectorOperators.ADD);
+                sum = sum.add(r);
                 ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h);
             }
-            sums[j] = (int) sum;
+            sums[j] = (int) sum.reduceLanes(VectorOperators.ADD); // small integers: exact in any order
         }
         return 1f / iscale;
     }
