@@ -1,17 +1,10 @@
 package dev.specula.tensor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -39,7 +32,8 @@ final class NativeKQuants {
         int level = -1;
         String problem = null;
         try {
-            SymbolLookup symbols = SymbolLookup.libraryLookup(locate(), Arena.global());
+            SymbolLookup symbols = NativeKernels.symbols();
+            if (symbols == null) throw new IllegalStateException(NativeKernels.problem());
             Linker linker = Linker.nativeLinker();
             MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_kq_level"),
                     FunctionDescriptor.of(JAVA_INT));
@@ -62,23 +56,6 @@ final class NativeKQuants {
         REPACK = repack;
         LEVEL = level;
         PROBLEM = problem;
-    }
-
-    /** The library as {@link NativeKernels} finds it: the system property's file, else the build's resource. */
-    private static Path locate() throws IOException {
-        String override = System.getProperty(NativeKernels.LIBRARY_PROPERTY);
-        if (override != null) return Path.of(override);
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        String platform = (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + (arch.equals("amd64") ? "x86_64" : arch);
-        String resource = "/dev/specula/tensor/native/" + platform + "/" + System.mapLibraryName("specula_kernels");
-        try (InputStream in = NativeKQuants.class.getResourceAsStream(resource)) {
-            if (in == null) throw new IOException("no native kernel library for " + platform + " in this build");
-            Path tmp = Files.createTempFile("specula_kquants", System.mapLibraryName(""));
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
-        }
     }
 
     static boolean available() {
@@ -120,7 +97,7 @@ final class NativeKQuants {
     static MemorySegment repack(MemorySegment data, int rows, int cols, Parallel pool) {
         int superBlocks = cols / Q8KActivations.QK;
         long rowBytes = (long) superBlocks * Q4_K.BYTES;
-        MemorySegment dst = Arena.ofAuto().allocate(rowBytes * rows, 64);
+        MemorySegment dst = HugePages.allocate(rowBytes * rows);
         pool.forRange(rows, 64, (start, end) -> {
             try {
                 REPACK.invokeExact(data, dst, rowBytes, start, end, superBlocks);

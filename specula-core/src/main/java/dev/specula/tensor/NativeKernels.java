@@ -30,19 +30,21 @@ final class NativeKernels {
     static final int SCALAR = 0, AVX2 = 1, AVX512_VNNI = 2;
     private static final String[] LEVEL_NAMES = {"scalar", "avx2", "avx512-vnni"};
 
+    private static final SymbolLookup SYMBOLS;
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
     private static final int LEVEL;
     private static final String PROBLEM;
 
     static {
+        SymbolLookup symbols = null;
         MethodHandle matmul = null;
         MethodHandle repack = null;
         int level = -1;
         String problem = null;
         try {
             Path lib = locate();
-            SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
+            symbols = SymbolLookup.libraryLookup(lib, Arena.global());
             Linker linker = Linker.nativeLinker();
             MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_cpu_level"),
                     FunctionDescriptor.of(JAVA_INT));
@@ -57,10 +59,12 @@ final class NativeKernels {
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
             problem = t.getMessage() != null ? t.getMessage() : t.toString();
+            symbols = null;
             matmul = null;
             repack = null;
             level = -1;
         }
+        SYMBOLS = symbols;
         MATMUL = matmul;
         REPACK = repack;
         LEVEL = level;
@@ -87,6 +91,11 @@ final class NativeKernels {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         return (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + (arch.equals("amd64") ? "x86_64" : arch);
+    }
+
+    /** The loaded library's symbols, for the other kernels linked into it ({@link NativeKQuants}); null when unavailable. */
+    static SymbolLookup symbols() {
+        return SYMBOLS;
     }
 
     static boolean available() {
