@@ -12,6 +12,25 @@ import jdk.incubator.vector.FloatVector;
 public final class LaneSum {
     private LaneSum() {}
 
+    /**
+     * The same sum over the first {@code n} floats of {@code a}, a vector's lanes stored there: for kernels
+     * too large for C2 to inline {@link #of(FloatVector)} into, where passing the vector would box it.
+     */
+    public static float of(float[] a, int n) {
+        if (n == 16) {
+            float t0 = a[0] + a[8], t1 = a[1] + a[9], t2 = a[2] + a[10], t3 = a[3] + a[11];
+            float t4 = a[4] + a[12], t5 = a[5] + a[13], t6 = a[6] + a[14], t7 = a[7] + a[15];
+            return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
+        }
+        if (n == 8) {
+            float u0 = a[0] + a[4], u1 = a[1] + a[5], u2 = a[2] + a[6], u3 = a[3] + a[7];
+            return (u0 + u2) + (u1 + u3);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += a[i];
+        return sum;
+    }
+
     public static float of(FloatVector v) {
         int n = v.length();
         if (n == 16) {

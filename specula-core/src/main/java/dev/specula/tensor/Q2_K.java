@@ -86,7 +86,8 @@ public final class Q2_K extends KQuantFormat {
                 }
             }
         }
-        return LaneSum.of(acc.sub(accMin));
+        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
+        return LaneSum.of(sc, N);
     }
 
     /**

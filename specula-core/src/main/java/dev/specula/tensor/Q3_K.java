@@ -123,7 +123,8 @@ public final class Q3_K extends KQuantFormat {
                 }
             }
         }
-        return LaneSum.of(acc.sub(accOffset.mul(4f)));
+        acc.sub(accOffset.mul(4f)).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
+        return LaneSum.of(sc, N);
     }
 
     /**

@@ -71,7 +71,10 @@ public final class Q4_K extends KQuantFormat {
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
         for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            accMin = scalesAndMins(data, block, sums, sb, sc, accMin);
+            scalesAndMins(data, block, sc);
+            for (int i = 0; i < 16; i += N) {
+                accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
+            }
             // 2N quant bytes a step: the low nibbles are values 64g + c.. of sub-block 2g, the high ones 64g + 32 + c..
             for (int c = 0; c < 128; c += 2 * N) {
                 int g = c / 32;
@@ -88,7 +91,8 @@ public final class Q4_K extends KQuantFormat {
                 acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
-        return LaneSum.of(acc.sub(accMin));
+        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
+        return LaneSum.of(sc, N);
     }
 
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
@@ -108,35 +112,27 @@ public final class Q4_K extends KQuantFormat {
     private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F16, 0xff00L);
 
     /**
-     * Unpacks the block's {@code d·sc_j} into {@code sc[0..8)} (and {@code dmin·m_j} into {@code sc[8..16)}),
-     * and adds its min term {@code Σ dmin·m_j · Σ x} to {@code accMin}, given the sums of x laid out by
-     * {@link KScratch#sums} from {@code sums[sb]} on.
+     * Unpacks the block's {@code d·sc_j} into {@code sc[0..8)} and {@code dmin·m_j} into {@code sc[8..16)}:
+     * the dot adds the min term {@code Σ dmin·m_j · Σ x} from there, with the sums of x laid out by
+     * {@link KScratch#sums}. It takes and returns no vector, which C2 would box when it does not inline it.
      */
-    static FloatVector scalesAndMins(MemorySegment data, long block, float[] sums, int sb, float[] sc, FloatVector accMin) {
-        if (N == 16) {
-            FloatVector scales = scalesMins16(data, block);
-            scales.intoArray(sc, 0);
-            return scales.fma(FloatVector.fromArray(F, sums, sb), accMin);
-        }
-        scalesMins(data, block, sc);
-        for (int i = 0; i < 16; i += N) {
-            accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
-        }
-        return accMin;
+    static void scalesAndMins(MemorySegment data, long block, float[] sc) {
+        if (N == 16) scalesMins16(data, block, sc);
+        else scalesMins(data, block, sc);
     }
 
     /**
      * {@code d·sc_j} in lanes 0..7 and {@code dmin·m_j} in lanes 8..15 for the block at {@code block}: the
      * 6-bit fields of {@link #scales} and {@link #mins} taken apart in one 16-lane int vector.
      */
-    static FloatVector scalesMins16(MemorySegment data, long block) {
+    static void scalesMins16(MemorySegment data, long block, float[] out) {
         // 16 bytes from the 12-byte scale field on: the 4 beyond it are quants, and no lane reads them
         IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 4,
                 ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
         IntVector low = q.rearrange(LOW_BYTE).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(LOW_MASK);
         IntVector top = q.rearrange(TOP_BYTE).lanewise(VectorOperators.LSHR, 2).and(TOP_MASK);
         FloatVector factor = FloatVector.broadcast(F16, Lanes.half(data, block)).blend(Lanes.half(data, block + 2), MIN_LANES);
-        return ((FloatVector) low.or(top).convert(VectorOperators.I2F, 0)).mul(factor);
+        ((FloatVector) low.or(top).convert(VectorOperators.I2F, 0)).mul(factor).intoArray(out, 0);
     }
 
     /** {@link #scalesMins16} for narrower vectors, into {@code out[0..16)}. */

@@ -69,7 +69,10 @@ public final class Q5_K extends KQuantFormat {
         FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
         long block = index / QK * BYTES;
         for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            accMin = Q4_K.scalesAndMins(data, block, sums, sb, sc, accMin);
+            Q4_K.scalesAndMins(data, block, sc);
+            for (int i = 0; i < 16; i += N) {
+                accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
+            }
             for (int g = 0; g < 4; g++) {
                 FloatVector lo = FloatVector.zero(F);
                 FloatVector hi = FloatVector.zero(F);
@@ -89,7 +92,8 @@ public final class Q5_K extends KQuantFormat {
                 acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
         }
-        return LaneSum.of(acc.sub(accMin));
+        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
+        return LaneSum.of(sc, N);
     }
 
     /**

@@ -92,7 +92,8 @@ public final class Q6_K extends KQuantFormat {
                 }
             }
         }
-        return LaneSum.of(acc.sub(accOffset.mul(32f)));
+        acc.sub(accOffset.mul(32f)).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
+        return LaneSum.of(sc, N);
     }
 
     /**

@@ -204,7 +204,9 @@ class BlockFormatsTest {
         float[] vector = new float[16];
         for (int b = 0; b < 50; b++) {
             Q4_K.scalesMins(q4, (long) b * Q4_K.BYTES, scalar);
-            assertThat(Q4_K.scalesMins16(q4, (long) b * Q4_K.BYTES).toArray()).isEqualTo(scalar);
+            float[] unpacked = new float[16];
+            Q4_K.scalesMins16(q4, (long) b * Q4_K.BYTES, unpacked);
+            assertThat(unpacked).isEqualTo(scalar);
             long block = (long) b * Q3_K.BYTES;
             Q3_K.scales(q3, block, vector);
             for (int j = 0; j < 16; j++) scalar[j] = Lanes.half(q3, block + 108) * Q3_K.scale(q3, block + 96, j);

@@ -85,10 +85,7 @@ class ProductTest {
                     .filter(t -> t.getName().startsWith("specula-worker")).toList();
             for (Backend backend : NativeKernels.available() ? List.of(Backend.JAVA, Backend.NATIVE) : List.of(Backend.JAVA)) {
                 Backend.select(backend);
-                // Q4_K only where it runs natively: its Java kernel allocates (about 6 KB per 64-row product, seen here)
-                GgmlType[] types = backend == Backend.NATIVE && NativeKQuants.usable()
-                        ? new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}
-                        : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0};
+                GgmlType[] types = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K};
                 for (GgmlType type : types) {
                     Matrix m = randomMatrix(type, 64, 256, rnd);
                     for (int batch : new int[] {1, 5}) {
