@@ -26,18 +26,10 @@
  * Weights: rows of ggml blocks, rb bytes apart, or with packed as specula_repack leaves them.
  * Output: out[t*ostride + r] for rows r in [r0, r1).
  */
-#include <stdint.h>
-#include <string.h>
-#include <immintrin.h>
+#include "specula_common.h"
 
-enum { LEVEL_SCALAR = 0, LEVEL_AVX2 = 1, LEVEL_AVX512_VNNI = 2 };
 enum { TYPE_Q4_0 = 2, TYPE_Q8_0 = 8 };
 
-#define INLINE static inline __attribute__((always_inline))
-#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
-#define T256 __attribute__((target("avx2,fma,f16c")))
-/* Loops over the R rows and T inputs of a tile must unroll completely, or the accumulators go to memory. */
-#define UNROLL _Pragma("GCC unroll 8")
 #define PAIR 192
 #define XQ(x, j) ((const int8_t *) ((x) + ((j) >> 1) * PAIR + ((j) & 1) * 32))
 #define XD(x, j) ((const float *) ((x) + ((j) >> 1) * PAIR + 64 + ((j) & 1) * 32))
@@ -46,36 +38,9 @@ enum { TYPE_Q4_0 = 2, TYPE_Q8_0 = 8 };
 #define MAXT 8
 
 int specula_cpu_level(void) {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni")) {
-        return LEVEL_AVX512_VNNI;
-    }
+    if (has_avx512_vnni()) return LEVEL_AVX512_VNNI;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LEVEL_AVX2;
     return LEVEL_SCALAR;
-}
-
-static inline uint16_t load_u16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return h;
-}
-
-/* Half to float without F16C, for the scalar level. */
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t) (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-    if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else if (exp != 0) {
-        bits = sign | ((exp + 112) << 23) | (man << 13);
-    } else {
-        float f = (float) man * (1.0f / 16777216.0f); /* subnormal: man * 2^-24 */
-        memcpy(&bits, &f, 4);
-        bits |= sign;
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
 }
 
 /* ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Specula's native kernels for K-quant weights: products of Q4_K weight rows with a batch of inputs
  * rounded to Q8_K (per 256 values one float scale dx and 256 signed bytes, as llama.cpp's
  * quantize_row_q8_K; dev.specula.tensor.Q8KActivations lays them out). Linked into the same library as
- * specula_kernels.c but self-contained: nothing here is shared with that file.
+ * specula_kernels.c; what the two share is in specula_common.h.
  *
  * Q4_K super-block (144 bytes): half d, half dmin, 12 bytes of packed 6-bit scales sc_j and mins m_j
  * (j < 8), 128 bytes of nibbles in four groups of 32 bytes: group g's low nibbles are sub-block 2g,
@@ -28,15 +28,8 @@
  * With an odd number of super-blocks, the last pair's second half (lanes with a >= 2) is all zero.
  * The scalar level reads the same layout. Output: out[t * ostride + r] for rows r in [r0, r1).
  */
-#include <stdint.h>
-#include <string.h>
-#include <immintrin.h>
+#include "specula_common.h"
 
-enum { KQ_LEVEL_SCALAR = 0, KQ_LEVEL_AVX512_VNNI = 2 };
-
-#define KQ_INLINE static inline __attribute__((always_inline))
-#define KQ_T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
-#define KQ_UNROLL _Pragma("GCC unroll 8")
 #define KQ_SB 144
 #define KQ_PAIR 640
 #define KQ_MAXT 8
@@ -61,18 +54,7 @@ enum { KQ_LEVEL_SCALAR = 0, KQ_LEVEL_AVX512_VNNI = 2 };
 
 /* The best level this CPU has Q4_K code for: AVX-512 VNNI, else only the scalar reference. */
 int specula_kq_level(void) {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni")) {
-        return KQ_LEVEL_AVX512_VNNI;
-    }
-    return KQ_LEVEL_SCALAR;
-}
-
-static inline uint16_t kq_u16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return h;
+    return has_avx512_vnni() ? LEVEL_AVX512_VNNI : LEVEL_SCALAR;
 }
 
 static inline uint32_t kq_u32(const uint8_t *p) {
@@ -81,22 +63,6 @@ static inline uint32_t kq_u32(const uint8_t *p) {
     return v;
 }
 
-/* Half to float without F16C, for the scalar level. */
-static float kq_half(uint16_t h) {
-    uint32_t sign = (uint32_t) (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-    if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else if (exp != 0) {
-        bits = sign | ((exp + 112) << 23) | (man << 13);
-    } else {
-        float f = (float) man * (1.0f / 16777216.0f); /* subnormal: man * 2^-24 */
-        memcpy(&bits, &f, 4);
-        bits |= sign;
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
 
 /* The sub-block of lane i (see the top). */
 static inline int kq_sub_block(int i) {
@@ -119,7 +85,7 @@ static inline int kq_sub_block(int i) {
 
 /* u[k] lane i: the nibbles of values 4k..4k+3 of sub-block j(i); dsc lane i: d * sc_j; dmn lane i: dmin * m_j.
    With both == 0 only the first super-block is read and the second half of every lane is zero. */
-KQ_T512 KQ_INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i u[8], __m512 *dsc, __m512 *dmn) {
+T512 INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i u[8], __m512 *dsc, __m512 *dmn) {
     const uint8_t *b = a + KQ_SB;
     const __m512i zero = _mm512_setzero_si512();
     const __m512i z0 = _mm512_loadu_si512(a + 16), z1 = _mm512_loadu_si512(a + 80);
@@ -133,7 +99,7 @@ KQ_T512 KQ_INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i
     o[2] = _mm512_unpacklo_epi64(t1, t3);
     o[3] = _mm512_unpackhi_epi64(t1, t3);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
-    KQ_UNROLL
+    UNROLL
     for (int k = 0; k < 4; k++) {
         /* o_k's 128-bit lanes: 0 and 2 bytes 4k.. of groups 2(a'%2) and 2(a'%2)+1, lanes 1 and 3 bytes 16+4k.. */
         const __m512i lo = _mm512_and_si512(o[k], m4);
@@ -181,9 +147,9 @@ KQ_T512 KQ_INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i
  * results are bit-identical to the file layout's.
  */
 /* kq_pair_weights for a repacked pair at a. */
-KQ_T512 KQ_INLINE void kq_pair_weights_packed(const uint8_t *a, __m512i u[8], __m512 *dsc, __m512 *dmn) {
+T512 INLINE void kq_pair_weights_packed(const uint8_t *a, __m512i u[8], __m512 *dsc, __m512 *dmn) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
-    KQ_UNROLL
+    UNROLL
     for (int k = 0; k < 4; k++) {
         const __m512i wk = _mm512_loadu_si512(a + 64 * k);
         u[k] = _mm512_and_si512(wk, m4);
@@ -244,24 +210,24 @@ void specula_q4k_repack(const uint8_t *src, uint8_t *dst, int64_t rb, int32_t r0
    row's super-blocks from p0 on). The accumulators start from zero when first, else from acc (16 floats
    per input), and are parked there again unless out is given, where the row's results go. Parking them
    in memory changes no bit, and the operations on one input do not depend on T. */
-KQ_T512 KQ_INLINE void kq_tile512(const int T, const int packed, const uint8_t *w, const int n, const int nsb, const uint8_t *x,
+T512 INLINE void kq_tile512(const int T, const int packed, const uint8_t *w, const int n, const int nsb, const uint8_t *x,
                                   const int64_t xstride, float *acc_mem, const int first, float *out,
                                   const int64_t ahead, const int64_t far) {
     __m512 acc[KQ_MAXT];
-    KQ_UNROLL
+    UNROLL
     for (int t = 0; t < T; t++) acc[t] = first ? _mm512_setzero_ps() : _mm512_load_ps(acc_mem + 16 * t);
     for (int p = 0; p < n; p++) {
         const uint8_t *b = w + (int64_t) p * 2 * KQ_SB;
         /* the hardware prefetcher alone falls behind once a row takes longer than a few inputs */
-        KQ_UNROLL
+        UNROLL
         for (int l = 0; l < 2 * KQ_SB; l += 64) _mm_prefetch((const char *) (b + ahead + l), KQ_HINT);
-        KQ_UNROLL
+        UNROLL
         for (int l = 0; l < 2 * KQ_SB; l += 64) _mm_prefetch((const char *) (b + far + l), _MM_HINT_T1);
         __m512i u[8];
         __m512 dsc, dmn;
         if (packed && 2 * p + 1 < nsb) kq_pair_weights_packed(b, u, &dsc, &dmn);
         else kq_pair_weights(b, 2 * p + 1 < nsb, u, &dsc, &dmn);
-        KQ_UNROLL
+        UNROLL
         for (int t = 0; t < T; t++) {
             const uint8_t *xg = x + t * xstride + (int64_t) p * KQ_PAIR;
             /* two chains of four, so that a single input does not wait on eight dependent vpdpbusd */
@@ -279,10 +245,10 @@ KQ_T512 KQ_INLINE void kq_tile512(const int T, const int packed, const uint8_t *
         }
     }
     if (out) {
-        KQ_UNROLL
+        UNROLL
         for (int t = 0; t < T; t++) out[t] = _mm512_reduce_add_ps(acc[t]);
     } else {
-        KQ_UNROLL
+        UNROLL
         for (int t = 0; t < T; t++) _mm512_store_ps(acc_mem + 16 * t, acc[t]);
     }
 }
@@ -291,7 +257,7 @@ KQ_T512 KQ_INLINE void kq_tile512(const int T, const int packed, const uint8_t *
     if (packed) kq_tile512(TT, 1, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far); \
     else kq_tile512(TT, 0, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far)
 
-KQ_T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, int nsb, const uint8_t *x,
+T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, int nsb, const uint8_t *x,
                                    int64_t xstride, float *acc_mem, int first, float *out, int64_t ahead,
                                    int64_t far) {
     switch (T) {
@@ -314,7 +280,7 @@ KQ_T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, i
 #endif
 #define KQ_ROW_BLOCK 16
 
-KQ_T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
+T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
                                  int64_t xstride, int batch, float *out, int64_t ostride) {
     const int groups = (batch + KQ_MAXT - 1) / KQ_MAXT;
     const int npairs = (nsb + 1) / 2;
@@ -379,8 +345,8 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
             summs += m * bsum;
             memcpy(&dx, xg + 512 + 4 * i, 4);
         }
-        sum += dx * kq_half(kq_u16(blk)) * (float) sumi;
-        sum -= dx * kq_half(kq_u16(blk + 2)) * (float) summs;
+        sum += dx * half_to_float(load_u16(blk)) * (float) sumi;
+        sum -= dx * half_to_float(load_u16(blk + 2)) * (float) summs;
     }
     *out = sum;
 }
@@ -392,7 +358,7 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
 void specula_q4k_matmul_rows(int32_t level, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1, int32_t nsb,
                              const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride,
                              int32_t packed) {
-    if (level == KQ_LEVEL_AVX512_VNNI) {
+    if (level == LEVEL_AVX512_VNNI) {
         kq_matmul512(packed, w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
         return;
     }

@@ -1,0 +1,50 @@
+/*
+ * What Specula's kernel files share: the instruction levels and their target attributes (the files are
+ * compiled without -march, and each kernel picks its level at run time), and the scalar helpers.
+ */
+#ifndef SPECULA_COMMON_H
+#define SPECULA_COMMON_H
+
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+enum { LEVEL_SCALAR = 0, LEVEL_AVX2 = 1, LEVEL_AVX512_VNNI = 2 };
+
+#define INLINE static inline __attribute__((always_inline))
+#define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+#define T256 __attribute__((target("avx2,fma,f16c")))
+/* Loops over the rows and inputs of a tile must unroll completely, or the accumulators go to memory. */
+#define UNROLL _Pragma("GCC unroll 8")
+
+static inline int has_avx512_vnni(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+           && __builtin_cpu_supports("avx512vnni");
+}
+
+static inline uint16_t load_u16(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return h;
+}
+
+/* Half to float without F16C, for the scalar levels. */
+static inline float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t) (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+    if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (man << 13);
+    } else if (exp != 0) {
+        bits = sign | ((exp + 112) << 23) | (man << 13);
+    } else {
+        float f = (float) man * (1.0f / 16777216.0f); /* subnormal: man * 2^-24 */
+        memcpy(&bits, &f, 4);
+        bits |= sign;
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+#endif
