@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
  * A 2-D weight: {@code rows} rows of {@code cols} values in one stored format (ggml's ne[0] = cols).
  * The product runs over a batch of input vectors at once so that each weight is read once per batch.
  *
- * <p>A matrix whose products run natively may also hold its weights repacked for the native kernels
- * ({@link NativeKernels#repack}), made on first use; {@link #data()} stays the file's layout.
+ * <p>A Q4_0 or Q8_0 matrix may also hold its weights repacked for the AVX-512 kernels, native or Java
+ * ({@link NativeKernels#repack}, {@link Repack}), made on first use; {@link #data()} stays the file's layout.
  */
 public final class Matrix {
     private final String name;
@@ -77,13 +77,18 @@ public final class Matrix {
         Product.prepare(this, pool);
     }
 
-    /** The weights repacked for the native kernels, made on the first call (rows split across the pool). */
+    /**
+     * The weights repacked for the native AVX-512 kernel and {@link PackedRows}, made on the first call (rows split
+     * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes).
+     */
     MemorySegment packed(Parallel pool) {
         MemorySegment p = packed;
         if (p == null) {
             synchronized (this) {
                 p = packed;
-                if (p == null) packed = p = NativeKernels.repack(type(), data, rows, cols, pool);
+                if (p == null) packed = p = NativeKernels.available()
+                        ? NativeKernels.repack(type(), data, rows, cols, pool)
+                        : Repack.repack(type(), data, rows, cols, pool);
             }
         }
         return p;

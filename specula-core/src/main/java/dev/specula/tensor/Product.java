@@ -17,6 +17,9 @@ final class Product implements Parallel.RangeTask {
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
     private final Q8Activations inputs = new Q8Activations();
+    /** Inputs of the Java kernel on repacked weights (PackedRows), used when javaPacked. */
+    private final PackedInputs packedInputs = new PackedInputs();
+    private boolean javaPacked;
     /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
     private final Q8KActivations kInputs = new Q8KActivations();
     private boolean nativeQ4K;
@@ -44,6 +47,7 @@ final class Product implements Parallel.RangeTask {
         p.batch = batch;
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
+        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(m.cols(), batch);
         // Q4_K runs natively only where the library has SIMD code for it (AVX-512 VNNI), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if (p.nativeQ4K) {
@@ -61,6 +65,9 @@ final class Product implements Parallel.RangeTask {
                 p.segmentArray = out;
                 p.outSegment = MemorySegment.ofArray(out);
             }
+        } else if (p.javaPacked) {
+            p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
+            p.weights = m.packed(pool);
         } else {
             InputRounding rounding = m.format().inputRounding();
             int n = batch * m.cols();
@@ -78,13 +85,39 @@ final class Product implements Parallel.RangeTask {
         }
     }
 
-    /** The repacked weights that native products with {@code m} read, made now if not yet. */
+    /** The system property that turns on {@link PackedRows} for Java products ({@code true}/{@code false}). */
+    static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
+    private static volatile boolean javaPackedOn = Boolean.getBoolean(JAVA_PACKED_PROPERTY);
+
+    /**
+     * Whether a Java product of {@code batch} inputs with Q4_0/Q8_0 rows {@code cols} wide reads the repacked
+     * weights ({@link PackedRows}, bit-identical to the native packed kernel): when turned on, every batch below
+     * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values; larger ones keep
+     * {@link MatMul#tiled} on the file's layout. Off by default: one thread, 7B layers, Q4_0, it measured 1.2x
+     * faster at batch 1 and 0.9x at batch 5 (docs/PERFORMANCE-kernels.md, round 5), and the rule for switching was
+     * faster at both.
+     */
+    static boolean readsPackedInJava(int cols, int batch) {
+        return javaPackedOn && batch < TensorFormat.SHARED_TILE_BATCH && PackedRows.reads(cols);
+    }
+
+    /** Turns {@link PackedRows} on or off for later Java products (the start value is {@value #JAVA_PACKED_PROPERTY}). */
+    static void javaPacked(boolean on) {
+        javaPackedOn = on;
+    }
+
+    static boolean javaPacked() {
+        return javaPackedOn;
+    }
+
+    /** The repacked weights that products with {@code m} read (native, or Java on 512-bit vectors), made now if not yet. */
     static void prepare(Matrix m, Parallel pool) {
         GgmlType type = m.type();
-        if ((type == GgmlType.Q4_0 || type == GgmlType.Q8_0) && Backend.usesNative()
-                && NativeKernels.readsPacked(NativeKernels.level(), m.cols())) {
-            m.packed(pool);
-        }
+        if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
+        boolean packed = Backend.usesNative()
+                ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
+                : readsPackedInJava(m.cols(), 1);
+        if (packed) m.packed(pool);
     }
 
     @Override
@@ -96,6 +129,9 @@ final class Product implements Parallel.RangeTask {
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());
+        } else if (javaPacked) {
+            PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
+                    out, mat.rows());
         } else {
             mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
         }

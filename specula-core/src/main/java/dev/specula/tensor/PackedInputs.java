@@ -1,0 +1,133 @@
+package dev.specula.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The inputs of a {@link PackedRows} product: rounded to Q8_0 blocks exactly as {@link Q8Activations} rounds
+ * them (the same bytes q and scales d), then laid out as floats to meet the repacked weights lane for lane.
+ * Input t starts at {@code t * stride()}:
+ * <ul>
+ * <li>per group of 16 blocks, {@value #GROUP_FLOATS} floats: [16 p, 16 p + 16) for p < 32: lane l holds value
+ *     v(p) of block P(l) = 4 (l % 4) + l / 4, times the power of two that undoes the weight's place in its
+ *     32-bit lane (see {@link PackedRows}); [512, 528): d per lane; [528, 544): the bias -8 sum(q) (Q4_0) or
+ *     -128 sum(q) (Q8_0) per lane;</li>
+ * <li>per pair of the blocks after the last group, {@value #PAIR_FLOATS} floats, as the native pair kernel
+ *     reads them: [16 k, 16 k + 16) for k < 4: lane i holds value 4 (i % 8) + k of the pair's first block
+ *     (i < 8) or second, scaled likewise; [64, 80): d; [80, 96): -sum(q) (Q4_0) or -16 sum(q) (Q8_0), the
+ *     block's bias spread over its 8 lanes. A lone last block leaves lanes 8..15 zero.</li>
+ * </ul>
+ * Which value of a block place p of a group holds depends on how many values a step of {@link PackedRows}'
+ * kernels extracts from a weight register: four (the wide kernels, batches up to {@value #WIDE_MAX_BATCH}) or
+ * two (the narrow ones, 3 to {@value PackedRows#MAX_T} inputs a group, whose unrolled bodies must stay small
+ * enough for C1). For Q8_0 it is value p either way.
+ *
+ * <p>The floats live off-heap, 64-byte aligned, so that every 16-float load is one cache line (a float[]'s
+ * elements start 16 bytes into the object: each load would straddle two lines). The buffer is reused and grows
+ * only when a product needs more room; a product writes it once (per value, a float of a buffer row per input
+ * and block, assembled on the heap first).
+ */
+final class PackedInputs {
+    static final int GROUP_FLOATS = 34 * 16;
+    static final int PAIR_FLOATS = 6 * 16;
+    /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
+    private static final float ROUND = 12582912f;
+
+    /** Per place of a group: the value it holds (Q4_0; Q8_0 holds value p) and its scale, for wide and narrow kernels. */
+    private static final int[] Q4_VALUE_WIDE = new int[32], Q4_VALUE_NARROW = new int[32];
+    private static final float[] Q4_SCALE_WIDE = new float[32], Q8_SCALE_WIDE = new float[32], SCALE_NARROW = new float[32];
+    private static final float[] Q4_TAIL = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f}, Q8_TAIL = {1f, 0x1p-8f, 0x1p-16f, 1f};
+    /** Batches above this many inputs run on the narrow kernels (groups of 3 to {@value PackedRows#MAX_T}). */
+    static final int WIDE_MAX_BATCH = 3;
+
+    static {
+        for (int p = 0; p < 32; p++) {
+            // wide: step i = p / 4 reads Q4_0 word i / 2 (shifted down 4 bits for odd i: the high nibbles), Q8_0
+            // word i; place e = p % 4 is byte e, at bits 8e (an AND) but for Q8_0's byte 3 (shifted down: it
+            // would be negative)
+            int i = p / 4, e = p % 4;
+            Q4_VALUE_WIDE[p] = (i & 1) == 0 ? 4 * (i / 2) + e : 16 + 4 * (i / 2) + e;
+            Q4_SCALE_WIDE[p] = Math.scalb(1f, -8 * e);
+            Q8_SCALE_WIDE[p] = e < 3 ? Math.scalb(1f, -8 * e) : 1f;
+            // narrow: step i = p / 2 reads bytes 2h + e (e = p % 2) of Q8_0 word i / 2 (h = i % 2), or of Q4_0 word
+            // i / 4 (h = i / 2 % 2), low nibbles for even i, shifted down 16h (+ 4 for high nibbles): bits 8e
+            i = p / 2;
+            e = p % 2;
+            int j = i / 4, b = 2 * ((i / 2) % 2) + e;
+            Q4_VALUE_NARROW[p] = (i & 1) == 0 ? 4 * j + b : 16 + 4 * j + b;
+            SCALE_NARROW[p] = e == 0 ? 1f : 0x1p-8f;
+        }
+    }
+
+    private MemorySegment values = MemorySegment.NULL;
+    /** One input's floats, assembled here and copied out in one go. */
+    private float[] row = new float[0];
+    private int stride;
+    private boolean narrow;
+    private final float[] q = new float[32];
+
+    /** Lays out {@code batch} inputs of {@code cols} values (a multiple of 32) for {@code q4} (else Q8_0) weights. */
+    void build(boolean q4, float[] x, int batch, int cols) {
+        int nb = cols / 32, ng = nb / 16, tail = nb - 16 * ng;
+        stride = ng * GROUP_FLOATS + (tail + 1) / 2 * PAIR_FLOATS;
+        long bytes = 4L * stride * batch;
+        if (values.byteSize() < bytes) values = Arena.ofAuto().allocate(Math.max(bytes, 2 * values.byteSize()), 64);
+        if (row.length < stride) row = new float[stride];
+        float[] v = row;
+        float[] qs = q;
+        narrow = batch > WIDE_MAX_BATCH;
+        int[] value = q4 ? (narrow ? Q4_VALUE_NARROW : Q4_VALUE_WIDE) : null;
+        float[] scale = narrow ? SCALE_NARROW : q4 ? Q4_SCALE_WIDE : Q8_SCALE_WIDE, tscale = q4 ? Q4_TAIL : Q8_TAIL;
+        int groupBias = q4 ? -8 : -128, pairBias = q4 ? -1 : -16;
+        for (int t = 0; t < batch; t++) {
+            java.util.Arrays.fill(v, ng * GROUP_FLOATS, stride, 0f);
+            for (int j = 0; j < nb; j++) {
+                int i0 = t * cols + 32 * j;
+                float amax = 0f;
+                for (int k = 0; k < 32; k++) amax = Math.max(amax, Math.abs(x[i0 + k]));
+                float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+                float id = amax != 0f ? 127f / amax : 0f;
+                float sum = 0f;
+                for (int k = 0; k < 32; k++) {
+                    float r = x[i0 + k] * id + ROUND - ROUND;
+                    qs[k] = r;
+                    sum += r;
+                }
+                int s = (int) sum;
+                if (j < 16 * ng) {
+                    int k = j % 16, lane = 4 * (k % 4) + k / 4; // P is its own inverse
+                    int base = j / 16 * GROUP_FLOATS + lane;
+                    for (int p = 0; p < 32; p++) v[base + 16 * p] = qs[q4 ? value[p] : p] * scale[p];
+                    v[base + 512] = d;
+                    v[base + 528] = groupBias * s;
+                } else {
+                    int pb = j - 16 * ng, half = pb & 1;
+                    int base = ng * GROUP_FLOATS + pb / 2 * PAIR_FLOATS;
+                    for (int i = 0; i < 8; i++) {
+                        int lane = base + 8 * half + i;
+                        for (int k = 0; k < 4; k++) v[lane + 16 * k] = qs[4 * i + k] * tscale[k];
+                        v[lane + 64] = d;
+                        v[lane + 80] = pairBias * s;
+                    }
+                }
+            }
+            MemorySegment.copy(v, 0, values, ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * t * stride, stride);
+        }
+    }
+
+    /** The floats, input t from float {@code t * stride()}, valid after {@link #build}. */
+    MemorySegment values() {
+        return values;
+    }
+
+    /** Whether the groups are laid out for the narrow kernels (two values a step), else for the wide ones (four). */
+    boolean narrow() {
+        return narrow;
+    }
+
+    /** Floats from one input to the next. */
+    int stride() {
+        return stride;
+    }
+}
