@@ -27,10 +27,17 @@ import java.nio.ByteOrder;
  * after the last full group follow the native pair kernel (two blocks a register, 8 lanes each, its own
  * accumulator, a lone last block multiplied and added on 8 lanes), whose sum is added to the groups' sum.
  *
+ * <p>Q4_0 sums in 16-bit integers instead ({@code pairQ4_*}, {@code singleQ4_*}): step k takes nibbles 4 (k % 4)
+ * of word k / 4 and of its upper half, two 16-bit lanes per block ({@code (w >>> 4s) & 0x000F000F}), and multiplies
+ * and adds them with the input's int16 values ({@code vpmullw}, {@code vpaddw}: twice the products per instruction
+ * of a float FMA, which bounds the float kernels at 3 or more inputs). A 16-bit lane takes 16 products of at most
+ * 15 x 127, 30480 in all, so it never wraps; the sign-extended sum of a lane's two halves plus the bias is the
+ * int32 the native kernel forms. Q8_0's products (up to 255 x 127) would wrap after two, so Q8_0 stays on floats.
+ *
  * <p>Inputs go in groups of up to {@value #MAX_T} sharing every decoded weight vector, two rows at a time, one
  * kernel per group size, hand-unrolled: C2 boxes vectors held in arrays or passed to methods it
- * does not inline (see {@link Q8_0}). The wide kernels (1 to 3 inputs) decode four values of a 32-bit lane a
- * step; the narrow ones (3 to 5) two, since C1 gave up on a wide body for 4 inputs ("out of virtual registers")
+ * does not inline (see {@link Q8_0}). The float (Q8_0) kernels: wide ones (1 to 3 inputs) decode four values of a
+ * 32-bit lane a step, narrow ones (3 to 5) two, since C1 gave up on a wide body for 4 inputs ("out of virtual registers")
  * and the method then ran interpreted-speed for seconds. Every input's integer sums are exact and its float
  * operations the same in every kernel, so a value does not depend on the batch size or the kernel.
  */
@@ -44,11 +51,17 @@ final class PackedRows {
     static final int Q4_GROUP = 16 * 18, Q8_GROUP = 16 * 34;
     /** Floats per input and group in {@link PackedInputs}: 32 values x 16 lanes, then dx, then the bias. */
     static final int GF = PackedInputs.GROUP_FLOATS, DX = 512, BIAS = 528;
+    /**
+     * Q4_0 inputs per group, in floats' room: 16 vectors of 32 int16 values (1024 bytes), then dx, then the
+     * bias as int32 (see {@link PackedInputs}).
+     */
+    static final int GF4 = PackedInputs.Q4_GROUP_FLOATS, DX4 = 256, BIAS4 = 272;
     /** Floats per input and pair of tail blocks: 4 values x 16 lanes, then dx, then the bias. */
     static final int PF = PackedInputs.PAIR_FLOATS;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     private static final VectorSpecies<Short> H = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
     private static final boolean[] HIGH = {false, false, false, false, false, false, false, false,
             true, true, true, true, true, true, true, true};
     /** Q4_0 tail: lanes 4..7 and 12..15 take the same words as 0..3 and 8..11, and their high nibbles. */
@@ -96,7 +109,15 @@ final class PackedRows {
             long a = r * rb, c = (r + half) * rb;
             for (int g = 0, t0 = 0; g < groups; g++) {
                 int t1 = (int) ((long) batch * (g + 1) / groups), x0 = t0 * xs, o = t0 * outStride + r;
-                if (narrow) {
+                if (q4) {
+                    switch (t1 - t0) {
+                        case 1 -> pairQ4_1(w, a, c, ng, x, x0, lanes, out, o, outStride, half);
+                        case 2 -> pairQ4_2(w, a, c, ng, x, x0, x0 + xs, lanes, out, o, outStride, half);
+                        case 3 -> pairQ4_3(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
+                        case 4 -> pairQ4_4(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride, half);
+                        default -> pairQ4_5(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride, half);
+                    }
+                } else if (narrow) {
                     switch (t1 - t0) {
                         case 3 -> pairNarrow3(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
                         case 4 -> pairNarrow4(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride, half);
@@ -117,7 +138,15 @@ final class PackedRows {
             long a = r * rb;
             for (int g = 0, t0 = 0; g < groups; g++) {
                 int t1 = (int) ((long) batch * (g + 1) / groups), x0 = t0 * xs, o = t0 * outStride + r;
-                if (narrow) {
+                if (q4) {
+                    switch (t1 - t0) {
+                        case 1 -> singleQ4_1(w, a, ng, x, x0, lanes, out, o, outStride);
+                        case 2 -> singleQ4_2(w, a, ng, x, x0, x0 + xs, lanes, out, o, outStride);
+                        case 3 -> singleQ4_3(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
+                        case 4 -> singleQ4_4(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride);
+                        default -> singleQ4_5(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride);
+                    }
+                } else if (narrow) {
                     switch (t1 - t0) {
                         case 3 -> singleNarrow3(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
                         case 4 -> singleNarrow4(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride);
@@ -138,7 +167,7 @@ final class PackedRows {
                 tailWeights(w, r * rb + (long) ng * gb, tail, q4, scratch);
                 for (int t = 0; t < batch; t++) {
                     int o = t * outStride + r;
-                    out[o] = out[o] + tailDot(tail, x, t * xs + ng * GF, scratch);
+                    out[o] = out[o] + tailDot(tail, x, t * xs + ng * (q4 ? GF4 : GF), scratch);
                 }
             }
         }
@@ -990,6 +1019,625 @@ final class PackedRows {
             accA3 = sA3a.fma(dwA.mul(dx3), accA3);
             FloatVector dx4 = FloatVector.fromMemorySegment(F, x, 4L * (g4 + DX), ByteOrder.LITTLE_ENDIAN);
             accA4 = sA4a.fma(dwA.mul(dx4), accA4);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        accA3.intoArray(lanes, 48);
+        accA4.intoArray(lanes, 64);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+        out[o + 3 * stride] = reduce(lanes, 48);
+        out[o + 4 * stride] = reduce(lanes, 64);
+    }
+    private static void pairQ4_1(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0,
+                              float[] lanes, float[] out, int o, int stride, int dr) {
+        FloatVector accA0 = FloatVector.zero(F), accC0 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long bC = rowC + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sC0 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector uC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v)); sC0 = sC0.add(uC.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
+            IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwC = bitsC.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signC)
+                    .blend(bitsC.or(0x7F800000).or(signC), magC.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            IntVector iC0 = sC0.reinterpretAsInts();
+            iC0 = iC0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accC0 = ((FloatVector) iC0.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx0), accC0);
+        }
+        accA0.intoArray(lanes, 0);
+        accC0.intoArray(lanes, 80);
+        out[o] = reduce(lanes, 0);
+        out[o + dr] = reduce(lanes, 80);
+    }
+
+    private static void pairQ4_2(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1,
+                              float[] lanes, float[] out, int o, int stride, int dr) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long bC = rowC + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sC0 = ShortVector.zero(S), sC1 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector uC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v)); sC0 = sC0.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v)); sC1 = sC1.add(uC.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
+            IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwC = bitsC.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signC)
+                    .blend(bitsC.or(0x7F800000).or(signC), magC.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            IntVector iC0 = sC0.reinterpretAsInts();
+            iC0 = iC0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accC0 = ((FloatVector) iC0.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx0), accC0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            IntVector iC1 = sC1.reinterpretAsInts();
+            iC1 = iC1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accC1 = ((FloatVector) iC1.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx1), accC1);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accC0.intoArray(lanes, 80);
+        accC1.intoArray(lanes, 96);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + dr] = reduce(lanes, 80);
+        out[o + 1 * stride + dr] = reduce(lanes, 96);
+    }
+
+    private static void pairQ4_3(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2,
+                              float[] lanes, float[] out, int o, int stride, int dr) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long bC = rowC + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S), sC0 = ShortVector.zero(S), sC1 = ShortVector.zero(S), sC2 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector uC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v)); sC0 = sC0.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v)); sC1 = sC1.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v)); sC2 = sC2.add(uC.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
+            IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwC = bitsC.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signC)
+                    .blend(bitsC.or(0x7F800000).or(signC), magC.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            IntVector iC0 = sC0.reinterpretAsInts();
+            iC0 = iC0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accC0 = ((FloatVector) iC0.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx0), accC0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            IntVector iC1 = sC1.reinterpretAsInts();
+            iC1 = iC1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accC1 = ((FloatVector) iC1.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx1), accC1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+            IntVector iC2 = sC2.reinterpretAsInts();
+            iC2 = iC2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accC2 = ((FloatVector) iC2.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx2), accC2);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        accC0.intoArray(lanes, 80);
+        accC1.intoArray(lanes, 96);
+        accC2.intoArray(lanes, 112);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+        out[o + dr] = reduce(lanes, 80);
+        out[o + 1 * stride + dr] = reduce(lanes, 96);
+        out[o + 2 * stride + dr] = reduce(lanes, 112);
+    }
+
+    private static void pairQ4_4(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2, int x3,
+                              float[] lanes, float[] out, int o, int stride, int dr) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F), accC3 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long bC = rowC + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4), g3 = 4L * (x3 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S), sA3 = ShortVector.zero(S), sC0 = ShortVector.zero(S), sC1 = ShortVector.zero(S), sC2 = ShortVector.zero(S), sC3 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector uC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v)); sC0 = sC0.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v)); sC1 = sC1.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v)); sC2 = sC2.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g3 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA3 = sA3.add(uA.mul(v)); sC3 = sC3.add(uC.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
+            IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwC = bitsC.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signC)
+                    .blend(bitsC.or(0x7F800000).or(signC), magC.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            IntVector iC0 = sC0.reinterpretAsInts();
+            iC0 = iC0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accC0 = ((FloatVector) iC0.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx0), accC0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            IntVector iC1 = sC1.reinterpretAsInts();
+            iC1 = iC1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accC1 = ((FloatVector) iC1.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx1), accC1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+            IntVector iC2 = sC2.reinterpretAsInts();
+            iC2 = iC2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accC2 = ((FloatVector) iC2.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx2), accC2);
+            FloatVector dx3 = FloatVector.fromMemorySegment(F, x, g3 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias3 = IntVector.fromMemorySegment(I, x, g3 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA3 = sA3.reinterpretAsInts();
+            iA3 = iA3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accA3 = ((FloatVector) iA3.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx3), accA3);
+            IntVector iC3 = sC3.reinterpretAsInts();
+            iC3 = iC3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accC3 = ((FloatVector) iC3.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx3), accC3);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        accA3.intoArray(lanes, 48);
+        accC0.intoArray(lanes, 80);
+        accC1.intoArray(lanes, 96);
+        accC2.intoArray(lanes, 112);
+        accC3.intoArray(lanes, 128);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+        out[o + 3 * stride] = reduce(lanes, 48);
+        out[o + dr] = reduce(lanes, 80);
+        out[o + 1 * stride + dr] = reduce(lanes, 96);
+        out[o + 2 * stride + dr] = reduce(lanes, 112);
+        out[o + 3 * stride + dr] = reduce(lanes, 128);
+    }
+
+    private static void pairQ4_5(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
+                              float[] lanes, float[] out, int o, int stride, int dr) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accA4 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F), accC3 = FloatVector.zero(F), accC4 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long bC = rowC + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4), g3 = 4L * (x3 + g * GF4), g4 = 4L * (x4 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S), sA3 = ShortVector.zero(S), sA4 = ShortVector.zero(S), sC0 = ShortVector.zero(S), sC1 = ShortVector.zero(S), sC2 = ShortVector.zero(S), sC3 = ShortVector.zero(S), sC4 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector uC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v)); sC0 = sC0.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v)); sC1 = sC1.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v)); sC2 = sC2.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g3 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA3 = sA3.add(uA.mul(v)); sC3 = sC3.add(uC.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g4 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA4 = sA4.add(uA.mul(v)); sC4 = sC4.add(uC.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
+            IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwC = bitsC.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signC)
+                    .blend(bitsC.or(0x7F800000).or(signC), magC.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            IntVector iC0 = sC0.reinterpretAsInts();
+            iC0 = iC0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accC0 = ((FloatVector) iC0.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx0), accC0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            IntVector iC1 = sC1.reinterpretAsInts();
+            iC1 = iC1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accC1 = ((FloatVector) iC1.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx1), accC1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+            IntVector iC2 = sC2.reinterpretAsInts();
+            iC2 = iC2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accC2 = ((FloatVector) iC2.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx2), accC2);
+            FloatVector dx3 = FloatVector.fromMemorySegment(F, x, g3 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias3 = IntVector.fromMemorySegment(I, x, g3 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA3 = sA3.reinterpretAsInts();
+            iA3 = iA3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accA3 = ((FloatVector) iA3.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx3), accA3);
+            IntVector iC3 = sC3.reinterpretAsInts();
+            iC3 = iC3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accC3 = ((FloatVector) iC3.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx3), accC3);
+            FloatVector dx4 = FloatVector.fromMemorySegment(F, x, g4 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias4 = IntVector.fromMemorySegment(I, x, g4 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA4 = sA4.reinterpretAsInts();
+            iA4 = iA4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA4.lanewise(VectorOperators.ASHR, 16)).add(bias4);
+            accA4 = ((FloatVector) iA4.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx4), accA4);
+            IntVector iC4 = sC4.reinterpretAsInts();
+            iC4 = iC4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iC4.lanewise(VectorOperators.ASHR, 16)).add(bias4);
+            accC4 = ((FloatVector) iC4.convert(VectorOperators.I2F, 0)).fma(dwC.mul(dx4), accC4);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        accA3.intoArray(lanes, 48);
+        accA4.intoArray(lanes, 64);
+        accC0.intoArray(lanes, 80);
+        accC1.intoArray(lanes, 96);
+        accC2.intoArray(lanes, 112);
+        accC3.intoArray(lanes, 128);
+        accC4.intoArray(lanes, 144);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+        out[o + 3 * stride] = reduce(lanes, 48);
+        out[o + 4 * stride] = reduce(lanes, 64);
+        out[o + dr] = reduce(lanes, 80);
+        out[o + 1 * stride + dr] = reduce(lanes, 96);
+        out[o + 2 * stride + dr] = reduce(lanes, 112);
+        out[o + 3 * stride + dr] = reduce(lanes, 128);
+        out[o + 4 * stride + dr] = reduce(lanes, 144);
+    }
+
+    private static void singleQ4_1(MemorySegment w, long rowA, int ng, MemorySegment x, int x0,
+                              float[] lanes, float[] out, int o, int stride) {
+        FloatVector accA0 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+        }
+        accA0.intoArray(lanes, 0);
+        out[o] = reduce(lanes, 0);
+    }
+
+    private static void singleQ4_2(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1,
+                              float[] lanes, float[] out, int o, int stride) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+    }
+
+    private static void singleQ4_3(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2,
+                              float[] lanes, float[] out, int o, int stride) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+    }
+
+    private static void singleQ4_4(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2, int x3,
+                              float[] lanes, float[] out, int o, int stride) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4), g3 = 4L * (x3 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S), sA3 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g3 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA3 = sA3.add(uA.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+            FloatVector dx3 = FloatVector.fromMemorySegment(F, x, g3 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias3 = IntVector.fromMemorySegment(I, x, g3 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA3 = sA3.reinterpretAsInts();
+            iA3 = iA3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accA3 = ((FloatVector) iA3.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx3), accA3);
+        }
+        accA0.intoArray(lanes, 0);
+        accA1.intoArray(lanes, 16);
+        accA2.intoArray(lanes, 32);
+        accA3.intoArray(lanes, 48);
+        out[o] = reduce(lanes, 0);
+        out[o + 1 * stride] = reduce(lanes, 16);
+        out[o + 2 * stride] = reduce(lanes, 32);
+        out[o + 3 * stride] = reduce(lanes, 48);
+    }
+
+    private static void singleQ4_5(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
+                              float[] lanes, float[] out, int o, int stride) {
+        FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accA4 = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++) {
+            long bA = rowA + (long) g * Q4_GROUP;
+            long g0 = 4L * (x0 + g * GF4), g1 = 4L * (x1 + g * GF4), g2 = 4L * (x2 + g * GF4), g3 = 4L * (x3 + g * GF4), g4 = 4L * (x4 + g * GF4);
+            ShortVector sA0 = ShortVector.zero(S), sA1 = ShortVector.zero(S), sA2 = ShortVector.zero(S), sA3 = ShortVector.zero(S), sA4 = ShortVector.zero(S);
+            for (int k = 0; k < 16; k++) {
+                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block
+                long wo = 64L * (k >> 2), xo = 64L * k;
+                int sh = 4 * (k & 3);
+                ShortVector uA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();
+                ShortVector v = ShortVector.fromMemorySegment(S, x, g0 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA0 = sA0.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g1 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA1 = sA1.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g2 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA2 = sA2.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g3 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA3 = sA3.add(uA.mul(v));
+                v = ShortVector.fromMemorySegment(S, x, g4 + xo, ByteOrder.LITTLE_ENDIAN);
+                sA4 = sA4.add(uA.mul(v));
+            }
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 256, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
+            IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
+                    .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
+            FloatVector dx0 = FloatVector.fromMemorySegment(F, x, g0 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias0 = IntVector.fromMemorySegment(I, x, g0 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA0 = sA0.reinterpretAsInts();
+            iA0 = iA0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA0.lanewise(VectorOperators.ASHR, 16)).add(bias0);
+            accA0 = ((FloatVector) iA0.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx0), accA0);
+            FloatVector dx1 = FloatVector.fromMemorySegment(F, x, g1 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias1 = IntVector.fromMemorySegment(I, x, g1 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA1 = sA1.reinterpretAsInts();
+            iA1 = iA1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA1.lanewise(VectorOperators.ASHR, 16)).add(bias1);
+            accA1 = ((FloatVector) iA1.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx1), accA1);
+            FloatVector dx2 = FloatVector.fromMemorySegment(F, x, g2 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias2 = IntVector.fromMemorySegment(I, x, g2 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA2 = sA2.reinterpretAsInts();
+            iA2 = iA2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA2.lanewise(VectorOperators.ASHR, 16)).add(bias2);
+            accA2 = ((FloatVector) iA2.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx2), accA2);
+            FloatVector dx3 = FloatVector.fromMemorySegment(F, x, g3 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias3 = IntVector.fromMemorySegment(I, x, g3 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA3 = sA3.reinterpretAsInts();
+            iA3 = iA3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA3.lanewise(VectorOperators.ASHR, 16)).add(bias3);
+            accA3 = ((FloatVector) iA3.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx3), accA3);
+            FloatVector dx4 = FloatVector.fromMemorySegment(F, x, g4 + 4 * DX4, ByteOrder.LITTLE_ENDIAN);
+            IntVector bias4 = IntVector.fromMemorySegment(I, x, g4 + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);
+            IntVector iA4 = sA4.reinterpretAsInts();
+            iA4 = iA4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(iA4.lanewise(VectorOperators.ASHR, 16)).add(bias4);
+            accA4 = ((FloatVector) iA4.convert(VectorOperators.I2F, 0)).fma(dwA.mul(dx4), accA4);
         }
         accA0.intoArray(lanes, 0);
         accA1.intoArray(lanes, 16);

@@ -47,7 +47,7 @@ final class Product implements Parallel.RangeTask {
         p.batch = batch;
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
-        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(m.cols(), batch);
+        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
         // Q4_K runs natively only where the library has SIMD code for it (AVX-512 VNNI), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if (p.nativeQ4K) {
@@ -85,29 +85,38 @@ final class Product implements Parallel.RangeTask {
         }
     }
 
-    /** The system property that turns on {@link PackedRows} for Java products ({@code true}/{@code false}). */
+    /**
+     * The system property that picks the Java products that run {@link PackedRows}: {@code q4_0} (the default),
+     * {@code all} (Q4_0 and Q8_0) or {@code none}.
+     */
     static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
-    private static volatile boolean javaPackedOn = Boolean.getBoolean(JAVA_PACKED_PROPERTY);
+    static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
+    private static volatile int javaPackedTypes = switch (System.getProperty(JAVA_PACKED_PROPERTY, "q4_0").trim()) {
+        case "all", "true" -> PACKED_Q4_0 | PACKED_Q8_0;
+        case "none", "false" -> 0;
+        default -> PACKED_Q4_0;
+    };
 
     /**
-     * Whether a Java product of {@code batch} inputs with Q4_0/Q8_0 rows {@code cols} wide reads the repacked
-     * weights ({@link PackedRows}, bit-identical to the native packed kernel): when turned on, every batch below
-     * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values; larger ones keep
-     * {@link MatMul#tiled} on the file's layout. Off by default: one thread, 7B layers, Q4_0, it measured 1.2x
-     * faster at batch 1 and 0.9x at batch 5 (docs/PERFORMANCE-kernels.md, round 5), and the rule for switching was
-     * faster at both.
+     * Whether a Java product of {@code batch} inputs with {@code type} rows {@code cols} wide reads the repacked
+     * weights ({@link PackedRows}, bit-identical to the native packed kernel): every batch below
+     * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values (larger ones keep
+     * {@link MatMul#tiled} on the file's layout). Q4_0 by default: one thread, 7B layers, 1.5x faster at batch 1
+     * and 1.07x at batch 5; Q8_0 only when asked: 1.2x at batch 1 but 0.97x at batch 5, and the rule for switching
+     * was faster at both (docs/PERFORMANCE-kernels.md, round 5).
      */
-    static boolean readsPackedInJava(int cols, int batch) {
-        return javaPackedOn && batch < TensorFormat.SHARED_TILE_BATCH && PackedRows.reads(cols);
+    static boolean readsPackedInJava(GgmlType type, int cols, int batch) {
+        int bit = type == GgmlType.Q4_0 ? PACKED_Q4_0 : type == GgmlType.Q8_0 ? PACKED_Q8_0 : 0;
+        return (javaPackedTypes & bit) != 0 && batch < TensorFormat.SHARED_TILE_BATCH && PackedRows.reads(cols);
     }
 
-    /** Turns {@link PackedRows} on or off for later Java products (the start value is {@value #JAVA_PACKED_PROPERTY}). */
-    static void javaPacked(boolean on) {
-        javaPackedOn = on;
+    /** Which types' Java products run {@link PackedRows} from now on ({@link #PACKED_Q4_0}, {@link #PACKED_Q8_0}). */
+    static void javaPackedTypes(int types) {
+        javaPackedTypes = types;
     }
 
-    static boolean javaPacked() {
-        return javaPackedOn;
+    static int javaPackedTypes() {
+        return javaPackedTypes;
     }
 
     /** The repacked weights that products with {@code m} read (native, or Java on 512-bit vectors), made now if not yet. */
@@ -116,7 +125,7 @@ final class Product implements Parallel.RangeTask {
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
         boolean packed = Backend.usesNative()
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
-                : readsPackedInJava(m.cols(), 1);
+                : readsPackedInJava(type, m.cols(), 1);
         if (packed) m.packed(pool);
     }
 

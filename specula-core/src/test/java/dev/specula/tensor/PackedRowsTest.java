@@ -130,8 +130,8 @@ class PackedRowsTest {
         assumeNativePacked();
         Random rnd = new Random(24);
         Backend before = Backend.selected();
-        boolean packedBefore = Product.javaPacked();
-        Product.javaPacked(true);
+        int packedBefore = Product.javaPackedTypes();
+        Product.javaPackedTypes(Product.PACKED_Q4_0 | Product.PACKED_Q8_0);
         try (Parallel pool = new Parallel(2)) {
             for (GgmlType type : TYPES) {
                 for (int[] shape : new int[][] {{77, 512}, {40, 1120}}) {
@@ -154,7 +154,7 @@ class PackedRowsTest {
             }
         } finally {
             Backend.select(before);
-            Product.javaPacked(packedBefore);
+            Product.javaPackedTypes(packedBefore);
         }
     }
 
@@ -176,8 +176,8 @@ class PackedRowsTest {
         assumeKernel();
         Random rnd = new Random(25);
         Backend before = Backend.selected();
-        boolean packedBefore = Product.javaPacked();
-        Product.javaPacked(true);
+        int packedBefore = Product.javaPackedTypes();
+        Product.javaPackedTypes(Product.PACKED_Q4_0 | Product.PACKED_Q8_0);
         try (Parallel pool = new Parallel(2)) {
             List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("specula-worker")).toList();
@@ -204,7 +204,7 @@ class PackedRowsTest {
             }
         } finally {
             Backend.select(before);
-            Product.javaPacked(packedBefore);
+            Product.javaPackedTypes(packedBefore);
         }
     }
 
