@@ -78,16 +78,17 @@ public final class Matrix {
     }
 
     /**
-     * The weights repacked for the native AVX-512 kernel and {@link PackedRows}, made on the first call (rows split
-     * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes).
+     * The weights repacked for the native AVX-512 kernels and {@link PackedRows}, made on the first call (rows split
+     * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes);
+     * Q4_K only natively ({@link NativeKQuants#repack}).
      */
     MemorySegment packed(Parallel pool) {
         MemorySegment p = packed;
         if (p == null) {
             synchronized (this) {
                 p = packed;
-                if (p == null) packed = p = NativeKernels.available()
-                        ? NativeKernels.repack(type(), data, rows, cols, pool)
+                if (p == null) packed = p = type() == GgmlType.Q4_K ? NativeKQuants.repack(data, rows, cols, pool)
+                        : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
                         : Repack.repack(type(), data, rows, cols, pool);
             }
         }

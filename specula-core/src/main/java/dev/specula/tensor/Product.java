@@ -52,6 +52,7 @@ final class Product implements Parallel.RangeTask {
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if (p.nativeQ4K) {
             p.kInputs.quantize(x, batch, m.cols());
+            p.weights = m.packed(pool);
             if (p.segmentArray != out) {
                 p.segmentArray = out;
                 p.outSegment = MemorySegment.ofArray(out);
@@ -122,6 +123,7 @@ final class Product implements Parallel.RangeTask {
     /** The repacked weights that products with {@code m} read (native, or Java on 512-bit vectors), made now if not yet. */
     static void prepare(Matrix m, Parallel pool) {
         GgmlType type = m.type();
+        if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
         boolean packed = Backend.usesNative()
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
@@ -133,7 +135,7 @@ final class Product implements Parallel.RangeTask {
     public void run(int start, int end) {
         Matrix mat = m;
         if (nativeQ4K) {
-            NativeKQuants.matmulRows(NativeKQuants.AVX512_VNNI, mat.data(), mat.cols(), start, end, kInputs, batch,
+            NativeKQuants.matmulRows(NativeKQuants.AVX512_VNNI, weights, true, mat.cols(), start, end, kInputs, batch,
                     outSegment, mat.rows());
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
