@@ -16,6 +16,8 @@ public final class Matrix {
     private final int rows;
     private final int cols;
     private volatile MemorySegment packed;
+    /** Owns the memory that {@link #packed} views ({@link Segments#unscoped}). */
+    private MemorySegment packedOwner;
 
     public Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
         long need = format.type().byteSize((long) rows * cols);
@@ -87,9 +89,12 @@ public final class Matrix {
         if (p == null) {
             synchronized (this) {
                 p = packed;
-                if (p == null) packed = p = type() == GgmlType.Q4_K ? NativeKQuants.repack(data, rows, cols, pool)
-                        : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
-                        : Repack.repack(type(), data, rows, cols, pool);
+                if (p == null) {
+                    packedOwner = type() == GgmlType.Q4_K ? NativeKQuants.repack(data, rows, cols, pool)
+                            : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
+                            : Repack.repack(type(), data, rows, cols, pool);
+                    packed = p = Segments.unscoped(packedOwner);
+                }
             }
         }
         return p;

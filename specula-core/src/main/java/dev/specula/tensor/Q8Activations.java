@@ -34,6 +34,8 @@ final class Q8Activations {
 
     private float[] values = new float[0];
     private MemorySegment packed = MemorySegment.NULL;
+    /** Owns the memory that {@code packed} views ({@link Segments#unscoped}). */
+    private MemorySegment owner = MemorySegment.NULL;
     private long stride;
     private int groups;
     private final byte[] block = new byte[BLOCK];
@@ -105,7 +107,8 @@ final class Q8Activations {
 
     private void reserve(long bytes) {
         if (packed.byteSize() < bytes) {
-            packed = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
+            owner = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
+            packed = Segments.unscoped(owner);
         }
     }
 

@@ -41,6 +41,10 @@ final class Q8KActivations {
     }
 
     private MemorySegment packed = MemorySegment.NULL;
+
+    /** Owns the memory that {@code packed} views ({@link Segments#unscoped}). */
+
+    private MemorySegment owner = MemorySegment.NULL;
     private long stride;
     private final byte[] q = new byte[QK];
     private final int[] sums = new int[8];
@@ -112,7 +116,8 @@ final class Q8KActivations {
 
     private void reserve(long bytes) {
         if (packed.byteSize() < bytes) {
-            packed = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
+            owner = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
+            packed = Segments.unscoped(owner);
         }
     }
 
