@@ -42,7 +42,8 @@ final class Errors {
             case NoSuchFileException n -> "file not found: " + n.getFile();
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case GgufFormatException g -> "invalid GGUF file: " + g.getMessage();
-            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "); try a smaller model or context";
+            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "); try a smaller context (-c), a smaller"
+                    + " model, or a larger Java heap (SPECULA_JAVA_OPTS=-Xmx...)";
             case IOException io when io.getMessage() != null -> io.getMessage();
             case RuntimeException r when r.getMessage() != null -> r.getMessage();
             default -> e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");

@@ -22,7 +22,13 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Errors::handle);
         cl.setParameterExceptionHandler(Errors::handleUsage);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // picocli's handler sees exceptions only
+            cl.getErr().println("specula: error: " + Errors.message(e));
+            cl.getErr().flush();
+            return Errors.FAILURE;
+        }
     }
 
     @Override
