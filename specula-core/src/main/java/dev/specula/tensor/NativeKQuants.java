@@ -90,9 +90,8 @@ final class NativeKQuants {
 
     /**
      * A copy of a Q4_K matrix in the layout that the AVX-512 kernel reads without transposing (specified in
-     * {@code specula_kquants.c}; same size), rows split across the pool; off-heap until unreachable. Products
-     * over it give the same bits as over {@code data}. Not yet used by {@link Product}: the hook for repacked
-     * weights ({@link Matrix#packed}) makes Q4_0/Q8_0 copies only.
+     * {@code specula_kquants.c}; same size), rows split across the pool, into {@link HugePages}. Products
+     * over it give the same bits as over {@code data}; native Q4_K products read it ({@link Matrix#packed}).
      */
     static MemorySegment repack(MemorySegment data, int rows, int cols, Parallel pool) {
         int superBlocks = cols / Q8KActivations.QK;
