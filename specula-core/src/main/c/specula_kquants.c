@@ -83,6 +83,34 @@ static inline int kq_sub_block(int i) {
 #define kq_sub_block_c(i) (4 * ((i) % 4 % 2) + 2 * ((i) / 4 % 2) + (i) / 4 / 2)
 #define KQ_MSHIFT(i) (kq_sub_block_c(i) < 4 ? 0 : 4)
 
+/* dsc lane i: d * sc_j(i), dmn lane i: dmin * m_j(i), from the 12 scale bytes of each super-block (va, vb:
+   broadcast to every 128-bit lane) and the two super-blocks' d and dmin as floats 0..3 (dd). */
+T512 INLINE void kq_scales_mins(const __m512i va, const __m512i vb, const __m128 dd, __m512 *dsc, __m512 *dmn) {
+    const __m512i idx = _mm512_setr_epi32(KQ_IDX(0), KQ_IDX(1), KQ_IDX(2), KQ_IDX(3), KQ_IDX(4), KQ_IDX(5),
+            KQ_IDX(6), KQ_IDX(7), KQ_IDX(8), KQ_IDX(9), KQ_IDX(10), KQ_IDX(11), KQ_IDX(12), KQ_IDX(13),
+            KQ_IDX(14), KQ_IDX(15));
+    /* dword lanes with a' >= 2: bytes 8..15 of every 128-bit lane */
+    const __m512i sx = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(va, idx), 0xFF00FF00FF00FF00ull, vb, idx);
+    const __m512i lowmask = _mm512_setr_epi32(KQ_LOWMASK(0), KQ_LOWMASK(1), KQ_LOWMASK(2), KQ_LOWMASK(3),
+            KQ_LOWMASK(4), KQ_LOWMASK(5), KQ_LOWMASK(6), KQ_LOWMASK(7), KQ_LOWMASK(8), KQ_LOWMASK(9),
+            KQ_LOWMASK(10), KQ_LOWMASK(11), KQ_LOWMASK(12), KQ_LOWMASK(13), KQ_LOWMASK(14), KQ_LOWMASK(15));
+    const __m512i mshift = _mm512_setr_epi32(KQ_MSHIFT(0), KQ_MSHIFT(1), KQ_MSHIFT(2), KQ_MSHIFT(3),
+            KQ_MSHIFT(4), KQ_MSHIFT(5), KQ_MSHIFT(6), KQ_MSHIFT(7), KQ_MSHIFT(8), KQ_MSHIFT(9),
+            KQ_MSHIFT(10), KQ_MSHIFT(11), KQ_MSHIFT(12), KQ_MSHIFT(13), KQ_MSHIFT(14), KQ_MSHIFT(15));
+    const __m512i top = _mm512_set1_epi32(0x30);
+    /* (A & B) | C */
+    const __m512i sc = _mm512_ternarylogic_epi32(sx, lowmask, _mm512_and_si512(_mm512_srli_epi32(sx, 10), top), 0xEA);
+    const __m512i my = _mm512_srli_epi32(sx, 16);
+    const __m512i mn = _mm512_ternarylogic_epi32(_mm512_srlv_epi32(my, mshift), lowmask,
+                                                 _mm512_and_si512(_mm512_srli_epi32(my, 10), top), 0xEA);
+    /* d, dmin of both super-blocks spread over the lanes */
+    const __m512 d4 = _mm512_castps128_ps512(dd);
+    const __m512 dv = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2), d4);
+    const __m512 mv = _mm512_permutexvar_ps(_mm512_setr_epi32(1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3), d4);
+    *dsc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), dv);
+    *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
+}
+
 /* u[k] lane i: the nibbles of values 4k..4k+3 of sub-block j(i); dsc lane i: d * sc_j; dmn lane i: dmin * m_j.
    With both == 0 only the first super-block is read and the second half of every lane is zero. */
 T512 INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i u[8], __m512 *dsc, __m512 *dmn) {
@@ -107,33 +135,9 @@ T512 INLINE void kq_pair_weights(const uint8_t *a, const int both, __m512i u[8],
         u[k] = _mm512_shuffle_i32x4(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
         u[k + 4] = _mm512_shuffle_i32x4(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
     }
-    /* scales and mins */
-    const __m512i idx = _mm512_setr_epi32(KQ_IDX(0), KQ_IDX(1), KQ_IDX(2), KQ_IDX(3), KQ_IDX(4), KQ_IDX(5),
-            KQ_IDX(6), KQ_IDX(7), KQ_IDX(8), KQ_IDX(9), KQ_IDX(10), KQ_IDX(11), KQ_IDX(12), KQ_IDX(13),
-            KQ_IDX(14), KQ_IDX(15));
     const __m512i va = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 4)));
     const __m512i vb = both ? _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (b + 4))) : zero;
-    /* dword lanes with a' >= 2: bytes 8..15 of every 128-bit lane */
-    const __m512i sx = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(va, idx), 0xFF00FF00FF00FF00ull, vb, idx);
-    const __m512i lowmask = _mm512_setr_epi32(KQ_LOWMASK(0), KQ_LOWMASK(1), KQ_LOWMASK(2), KQ_LOWMASK(3),
-            KQ_LOWMASK(4), KQ_LOWMASK(5), KQ_LOWMASK(6), KQ_LOWMASK(7), KQ_LOWMASK(8), KQ_LOWMASK(9),
-            KQ_LOWMASK(10), KQ_LOWMASK(11), KQ_LOWMASK(12), KQ_LOWMASK(13), KQ_LOWMASK(14), KQ_LOWMASK(15));
-    const __m512i mshift = _mm512_setr_epi32(KQ_MSHIFT(0), KQ_MSHIFT(1), KQ_MSHIFT(2), KQ_MSHIFT(3),
-            KQ_MSHIFT(4), KQ_MSHIFT(5), KQ_MSHIFT(6), KQ_MSHIFT(7), KQ_MSHIFT(8), KQ_MSHIFT(9),
-            KQ_MSHIFT(10), KQ_MSHIFT(11), KQ_MSHIFT(12), KQ_MSHIFT(13), KQ_MSHIFT(14), KQ_MSHIFT(15));
-    const __m512i top = _mm512_set1_epi32(0x30);
-    /* (A & B) | C */
-    const __m512i sc = _mm512_ternarylogic_epi32(sx, lowmask, _mm512_and_si512(_mm512_srli_epi32(sx, 10), top), 0xEA);
-    const __m512i my = _mm512_srli_epi32(sx, 16);
-    const __m512i mn = _mm512_ternarylogic_epi32(_mm512_srlv_epi32(my, mshift), lowmask,
-                                                 _mm512_and_si512(_mm512_srli_epi32(my, 10), top), 0xEA);
-    /* d, dmin of both super-blocks as floats 0..3, then spread over the lanes */
-    const __m128 dd = _mm_cvtph_ps(_mm_set_epi32(0, 0, both ? (int) kq_u32(b) : 0, (int) kq_u32(a)));
-    const __m512 d4 = _mm512_castps128_ps512(dd);
-    const __m512 dv = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2), d4);
-    const __m512 mv = _mm512_permutexvar_ps(_mm512_setr_epi32(1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3), d4);
-    *dsc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), dv);
-    *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
+    kq_scales_mins(va, vb, _mm_cvtph_ps(_mm_set_epi32(0, 0, both ? (int) kq_u32(b) : 0, (int) kq_u32(a))), dsc, dmn);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -155,29 +159,9 @@ T512 INLINE void kq_pair_weights_packed(const uint8_t *a, __m512i u[8], __m512 *
         u[k] = _mm512_and_si512(wk, m4);
         u[k + 4] = _mm512_and_si512(_mm512_srli_epi32(wk, 4), m4);
     }
-    const __m512i idx = _mm512_setr_epi32(KQ_IDX(0), KQ_IDX(1), KQ_IDX(2), KQ_IDX(3), KQ_IDX(4), KQ_IDX(5),
-            KQ_IDX(6), KQ_IDX(7), KQ_IDX(8), KQ_IDX(9), KQ_IDX(10), KQ_IDX(11), KQ_IDX(12), KQ_IDX(13),
-            KQ_IDX(14), KQ_IDX(15));
-    const __m512i va = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 256)));
-    const __m512i vb = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 268)));
-    const __m512i sx = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(va, idx), 0xFF00FF00FF00FF00ull, vb, idx);
-    const __m512i lowmask = _mm512_setr_epi32(KQ_LOWMASK(0), KQ_LOWMASK(1), KQ_LOWMASK(2), KQ_LOWMASK(3),
-            KQ_LOWMASK(4), KQ_LOWMASK(5), KQ_LOWMASK(6), KQ_LOWMASK(7), KQ_LOWMASK(8), KQ_LOWMASK(9),
-            KQ_LOWMASK(10), KQ_LOWMASK(11), KQ_LOWMASK(12), KQ_LOWMASK(13), KQ_LOWMASK(14), KQ_LOWMASK(15));
-    const __m512i mshift = _mm512_setr_epi32(KQ_MSHIFT(0), KQ_MSHIFT(1), KQ_MSHIFT(2), KQ_MSHIFT(3),
-            KQ_MSHIFT(4), KQ_MSHIFT(5), KQ_MSHIFT(6), KQ_MSHIFT(7), KQ_MSHIFT(8), KQ_MSHIFT(9),
-            KQ_MSHIFT(10), KQ_MSHIFT(11), KQ_MSHIFT(12), KQ_MSHIFT(13), KQ_MSHIFT(14), KQ_MSHIFT(15));
-    const __m512i top = _mm512_set1_epi32(0x30);
-    const __m512i sc = _mm512_ternarylogic_epi32(sx, lowmask, _mm512_and_si512(_mm512_srli_epi32(sx, 10), top), 0xEA);
-    const __m512i my = _mm512_srli_epi32(sx, 16);
-    const __m512i mn = _mm512_ternarylogic_epi32(_mm512_srlv_epi32(my, mshift), lowmask,
-                                                 _mm512_and_si512(_mm512_srli_epi32(my, 10), top), 0xEA);
-    const __m128 dd = _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *) (a + 280)));
-    const __m512 d4 = _mm512_castps128_ps512(dd);
-    const __m512 dv = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 2, 2), d4);
-    const __m512 mv = _mm512_permutexvar_ps(_mm512_setr_epi32(1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3), d4);
-    *dsc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), dv);
-    *dmn = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), mv);
+    kq_scales_mins(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 256))),
+                   _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) (a + 268))),
+                   _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *) (a + 280))), dsc, dmn);
 }
 
 /* Rows [r0, r1) of src (rb bytes a row, nsb super-blocks) into dst, repacked as above. */
