@@ -24,6 +24,15 @@ static inline int has_avx512_vnni(void) {
            && __builtin_cpu_supports("avx512vnni");
 }
 
+/* Units (column groups) per chunk of n, so that T inputs at unit_bytes each per unit fit in budget bytes of L1,
+   the chunks as even as possible: a long row runs in chunks, its accumulators parked between them. */
+static inline int l1_chunk(int n, int unit_bytes, int T, int budget) {
+    int chunk = budget / (unit_bytes * T);
+    if (chunk < 1) chunk = 1;
+    const int chunks = (n + chunk - 1) / chunk;
+    return (n + chunks - 1) / chunks;
+}
+
 static inline uint16_t load_u16(const uint8_t *p) {
     uint16_t h;
     memcpy(&h, p, 2);

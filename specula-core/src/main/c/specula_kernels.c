@@ -392,10 +392,7 @@ T512 static void matmul_packed(int q4, const uint8_t *w, int64_t rb, int r0, int
         const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
         const int T = t1 - t0;
         const uint8_t *xt0 = x + t0 * xstride;
-        int chunk = L1_INPUT_BYTES / (GROUP * T);
-        if (chunk < 1) chunk = 1;
-        const int chunks = (ng + chunk - 1) / chunk;
-        chunk = (ng + chunks - 1) / chunks;
+        const int chunk = l1_chunk(ng, GROUP, T, L1_INPUT_BYTES);
         for (int rs = r0; rs < r1; rs += ROW_BLOCK) {
             const int re = r1 - rs < ROW_BLOCK ? r1 : rs + ROW_BLOCK;
             float part[ROW_BLOCK][MAXT];

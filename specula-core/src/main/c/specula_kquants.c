@@ -274,13 +274,10 @@ T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, in
         const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
         const int T = t1 - t0;
         const uint8_t *xt = x + t0 * xstride;
-        int chunk = KQ_L1_INPUT_BYTES / (KQ_PAIR * T);
-        if (chunk < 1) chunk = 1;
-        const int chunks = (npairs + chunk - 1) / chunk;
-        chunk = (npairs + chunks - 1) / chunks;
+        const int chunk = l1_chunk(npairs, KQ_PAIR, T, KQ_L1_INPUT_BYTES);
         for (int rs = r0; rs < r1; rs += KQ_ROW_BLOCK) {
             const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
-            if (chunks == 1) {
+            if (npairs <= chunk) {
                 for (int r = rs; r < re; r++) {
                     kq_tile512_any(T, packed, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
                 }

@@ -50,22 +50,18 @@ final class Product implements Parallel.RangeTask {
         p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
         // Q4_K runs natively only where the library has SIMD code for it (AVX-512 VNNI), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
+        if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
+            p.segmentArray = out;
+            p.outSegment = MemorySegment.ofArray(out);
+        }
         if (p.nativeQ4K) {
             p.kInputs.quantize(x, batch, m.cols());
             p.weights = m.packed(pool);
-            if (p.segmentArray != out) {
-                p.segmentArray = out;
-                p.outSegment = MemorySegment.ofArray(out);
-            }
         } else if (p.nativeKernels) {
             p.level = NativeKernels.level();
             p.packed = NativeKernels.readsPacked(p.level, m.cols());
             NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
             p.weights = p.packed ? m.packed(pool) : m.data();
-            if (p.segmentArray != out) {
-                p.segmentArray = out;
-                p.outSegment = MemorySegment.ofArray(out);
-            }
         } else if (p.javaPacked) {
             p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
             p.weights = m.packed(pool);

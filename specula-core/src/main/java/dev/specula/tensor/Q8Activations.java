@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -33,9 +32,7 @@ final class Q8Activations {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private float[] values = new float[0];
-    private MemorySegment packed = MemorySegment.NULL;
-    /** Owns the memory that {@code packed} views ({@link Segments#unscoped}). */
-    private MemorySegment owner = MemorySegment.NULL;
+    private final Segments.Growable buffer = new Segments.Growable();
     private long stride;
     private int groups;
     private final byte[] block = new byte[BLOCK];
@@ -58,8 +55,7 @@ final class Q8Activations {
         int blocks = cols / BLOCK;
         groups = grouped ? blocks / 16 : 0;
         stride = (long) groups * GROUP + (long) (blocks - 16 * groups + 1) / 2 * PAIR + 64;
-        reserve(stride * batch);
-        MemorySegment seg = packed;
+        MemorySegment seg = buffer.reserve(stride * batch);
         byte[] q = block;
         for (int t = 0; t < batch; t++) {
             for (int j = 0; j < blocks; j++) {
@@ -105,16 +101,9 @@ final class Q8Activations {
         return m.reduceLanes(VectorOperators.MAX);
     }
 
-    private void reserve(long bytes) {
-        if (packed.byteSize() < bytes) {
-            owner = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
-            packed = Segments.unscoped(owner);
-        }
-    }
-
     /** The native layout, valid after {@link #quantize}. */
     MemorySegment packed() {
-        return packed;
+        return buffer.view();
     }
 
     /** Groups of 16 blocks at the start of each input in {@link #packed()}. */

@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -40,11 +39,7 @@ final class Q8KActivations {
         }
     }
 
-    private MemorySegment packed = MemorySegment.NULL;
-
-    /** Owns the memory that {@code packed} views ({@link Segments#unscoped}). */
-
-    private MemorySegment owner = MemorySegment.NULL;
+    private final Segments.Growable buffer = new Segments.Growable();
     private long stride;
     private final byte[] q = new byte[QK];
     private final int[] sums = new int[8];
@@ -55,8 +50,7 @@ final class Q8KActivations {
         int pairs = (superBlocks + 1) / 2;
         // the extra 64 bytes keep the inputs' streams off a single L1 set when cols is a power of two
         stride = (long) pairs * PAIR + 64;
-        reserve(stride * batch);
-        MemorySegment seg = packed;
+        MemorySegment seg = buffer.reserve(stride * batch);
         for (int t = 0; t < batch; t++) {
             long base = t * stride;
             if (superBlocks % 2 != 0) {
@@ -114,16 +108,9 @@ final class Q8KActivations {
         return 1f / iscale;
     }
 
-    private void reserve(long bytes) {
-        if (packed.byteSize() < bytes) {
-            owner = Arena.ofAuto().allocate(Math.max(bytes, 2 * packed.byteSize()), 64);
-            packed = Segments.unscoped(owner);
-        }
-    }
-
     /** The native layout, valid after {@link #quantize}. */
     MemorySegment packed() {
-        return packed;
+        return buffer.view();
     }
 
     /** Bytes from one input to the next in {@link #packed()}. */

@@ -1,5 +1,6 @@
 package dev.specula.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** Views of off-heap memory for the kernels' hot paths. */
@@ -14,5 +15,25 @@ final class Segments {
      */
     static MemorySegment unscoped(MemorySegment owner) {
         return MemorySegment.ofAddress(owner.address()).reinterpret(owner.byteSize());
+    }
+
+    /** A growable off-heap buffer for a kernel's inputs, handed out as an {@link #unscoped} view. */
+    static final class Growable {
+        private MemorySegment owner = MemorySegment.NULL;
+        private MemorySegment view = MemorySegment.NULL;
+
+        /** The buffer, at least {@code bytes} long: when short, a new one of at least twice the size (contents not kept). */
+        MemorySegment reserve(long bytes) {
+            if (view.byteSize() < bytes) {
+                owner = Arena.ofAuto().allocate(Math.max(bytes, 2 * view.byteSize()), 64);
+                view = unscoped(owner);
+            }
+            return view;
+        }
+
+        /** The buffer as last reserved. */
+        MemorySegment view() {
+            return view;
+        }
     }
 }
