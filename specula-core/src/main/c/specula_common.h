@@ -9,7 +9,9 @@
 #include <string.h>
 #include <immintrin.h>
 
-enum { LEVEL_SCALAR = 0, LEVEL_AVX2 = 1, LEVEL_AVX512_VNNI = 2 };
+/* AVX2 and AVX-VNNI (vpdpbusd on 256-bit registers) compute the same bits as AVX-512 VNNI; the override in
+   NativeKernels.java picks a lower one than the CPU's best. */
+enum { LEVEL_SCALAR = 0, LEVEL_AVX2 = 1, LEVEL_AVX_VNNI = 2, LEVEL_AVX512_VNNI = 3 };
 
 #define INLINE static inline __attribute__((always_inline))
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
@@ -54,6 +56,21 @@ static inline float half_to_float(uint16_t h) {
     float f;
     memcpy(&f, &bits, 4);
     return f;
+}
+
+static inline int has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+static inline int has_avx_vnni(void) {
+    __builtin_cpu_init();
+    return has_avx2() && __builtin_cpu_supports("avxvnni");
+}
+
+/* The best level of this CPU. */
+static inline int best_level(void) {
+    return has_avx512_vnni() ? LEVEL_AVX512_VNNI : has_avx_vnni() ? LEVEL_AVX_VNNI : has_avx2() ? LEVEL_AVX2 : LEVEL_SCALAR;
 }
 
 #endif

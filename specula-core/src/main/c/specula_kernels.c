@@ -22,7 +22,7 @@
  * Interleaving bytes, scales and corrections, and the stride's extra 64 bytes, keep the inputs' streams
  * off a single L1 set: with three arrays at 4 KiB strides, five inputs already needed 15 ways of a
  * 12-way cache and ran 3.5x slower. Groups are laid out only for products with repacked weights (packed,
- * AVX-512 only, at least 16 blocks a row); every other product reads every block from pairs (ngroups = 0).
+ * at every SIMD level, at least 16 blocks a row); every other product reads every block from pairs (ngroups = 0).
  * Weights: rows of ggml blocks, rb bytes apart, or with packed as specula_repack leaves them.
  * Output: out[t*ostride + r] for rows r in [r0, r1).
  */
@@ -36,11 +36,11 @@ enum { TYPE_Q4_0 = 2, TYPE_Q8_0 = 8 };
 #define XS(x, j) ((const int32_t *) ((x) + ((j) >> 1) * PAIR + 128 + ((j) & 1) * 32))
 #define MAXR 4
 #define MAXT 8
+/* inputs per group at the AVX2 levels */
+#define MAXT2 4
 
 int specula_cpu_level(void) {
-    if (has_avx512_vnni()) return LEVEL_AVX512_VNNI;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LEVEL_AVX2;
-    return LEVEL_SCALAR;
+    return best_level();
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -257,60 +257,14 @@ void specula_repack(int32_t type, const uint8_t *src, uint8_t *dst, int64_t rb, 
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * AVX2: one block per 256-bit register, vpmaddubsw + vpmaddwd in place of vpdpbusd. Q8_0 moves the
- * weights' signs onto the inputs (vpmaddubsw's pair sums would overflow with q + 128).
+ * AVX2 and AVX-VNNI: the two kernels above on 256-bit registers, with the same bits (specula_avx2.inc).
  */
-
-T256 INLINE void tile256(const int q4, const int R, const int T, const uint8_t *w, int64_t rb, int nb,
-                         const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
-    const int bs = q4 ? 18 : 34;
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256 acc[MAXR][MAXT];
-    UNROLL
-    for (int r = 0; r < R; r++)
-        UNROLL
-        for (int t = 0; t < T; t++) acc[r][t] = _mm256_setzero_ps();
-    for (int j = 0; j < nb; j++) {
-        __m256i u[MAXR], sgn[MAXR];
-        __m256 dw[MAXR];
-        UNROLL
-        for (int r = 0; r < R; r++) {
-            const uint8_t *b = w + r * rb + (int64_t) j * bs;
-            if (q4) {
-                __m128i v = _mm_loadu_si128((const __m128i *) (b + 2));
-                __m256i p = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
-                u[r] = _mm256_and_si256(p, _mm256_set1_epi8(0x0F));
-            } else {
-                sgn[r] = _mm256_loadu_si256((const __m256i *) (b + 2));
-                u[r] = _mm256_sign_epi8(sgn[r], sgn[r]);
-            }
-            dw[r] = _mm256_set1_ps(_cvtsh_ss(load_u16(b)));
-        }
-        UNROLL
-        for (int t = 0; t < T; t++) {
-            const uint8_t *xt = x + t * xstride;
-            const __m256i xv = _mm256_loadu_si256((const __m256i *) XQ(xt, j));
-            const __m256 dx = _mm256_loadu_ps(XD(xt, j));
-            const __m256i bias = q4 ? _mm256_loadu_si256((const __m256i *) XS(xt, j)) : _mm256_setzero_si256();
-            UNROLL
-            for (int r = 0; r < R; r++) {
-                __m256i p = _mm256_maddubs_epi16(u[r], q4 ? xv : _mm256_sign_epi8(xv, sgn[r]));
-                __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p, ones), bias);
-                acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw[r], dx), acc[r][t]);
-            }
-        }
-    }
-    UNROLL
-    for (int r = 0; r < R; r++) {
-        UNROLL
-        for (int t = 0; t < T; t++) {
-            __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[r][t]), _mm256_extractf128_ps(acc[r][t], 1));
-            s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-            s = _mm_add_ss(s, _mm_movehdup_ps(s));
-            out[t * ostride + r] = _mm_cvtss_f32(s);
-        }
-    }
-}
+#define VNNI 0
+#include "specula_avx2.inc"
+#undef VNNI
+#define VNNI 1
+#include "specula_avx2.inc"
+#undef VNNI
 
 /* ---------------------------------------------------------------------------------------------------
  * Scalar: the same sums, for CPUs without AVX2 (and as a readable statement of what the others do).
@@ -356,23 +310,16 @@ static void tile_scalar(int q4, int R, int T, const uint8_t *w, int64_t rb, int 
     }
 
 #define CALL512(Q4, RR, TT) tile512(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride, accumulate)
-#define CALL256(Q4, RR, TT) tile256(Q4, RR, TT, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride)
 
 T512 static void tile512_any(int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
                              const uint8_t *x, int64_t xstride, float *out, int64_t ostride, int accumulate) {
     if (q4) { R_CASES(CALL512, 1) } else { R_CASES(CALL512, 0) }
 }
 
-T256 static void tile256_any(int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
-                             const uint8_t *x, int64_t xstride, float *out, int64_t ostride) {
-    if (T > 4) return; /* never asked: AVX2 groups hold at most 4 inputs */
-    if (q4) { R_CASES(CALL256, 1) } else { R_CASES(CALL256, 0) }
-}
-
 /* Rows per tile for a group of T inputs: as many as keep R*T accumulators and 2R weight registers within 32 (AVX-512) or 16. */
 static int rows_for(int level, int t) {
     if (level == LEVEL_AVX512_VNNI) return t <= 4 ? 4 : t <= 6 ? 3 : 2;
-    return t <= 1 ? 4 : t <= 2 ? 3 : t <= 3 ? 2 : 1;
+    return t <= 1 ? 2 : 1; /* two halves per accumulator, and two blocks' weights per row */
 }
 
 /* Inputs are read from L1 only while those of a tile fit beside its weights: a row of 11008 columns
@@ -382,10 +329,26 @@ static int rows_for(int level, int t) {
 #define L1_INPUT_BYTES 32768
 #define ROW_BLOCK 16
 
-T512 static void matmul_packed(int q4, const uint8_t *w, int64_t rb, int r0, int r1, int nb, int ng,
+/* The pair kernel of a level (accumulating into out when asked), for the blocks after the groups. */
+static void tile_pairs_at(int level, int q4, int R, int T, int r, int64_t t0, const uint8_t *wr, int64_t rb, int nb,
+                          const uint8_t *x, int64_t xstride, float *out, int64_t ostride, int accumulate) {
+    if (level == LEVEL_AVX512_VNNI) tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, accumulate);
+    else if (level == LEVEL_AVX_VNNI) tile_pairs_any_vnni(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, accumulate);
+    else tile_pairs_any_avx2(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, accumulate);
+}
+
+static void tile_groups_at(int level, int q4, int T, const uint8_t *wr, int ng, const uint8_t *x, int64_t xstride,
+                           float *accmem, int first, float *out, int64_t ostride, int64_t ahead) {
+    if (level == LEVEL_AVX512_VNNI) tile512p_any(q4, T, wr, ng, x, xstride, accmem, first, out, ostride, ahead);
+    else if (level == LEVEL_AVX_VNNI) tile_groups_any_vnni(q4, T, wr, ng, x, xstride, accmem, first, out, ostride, ahead);
+    else tile_groups_any_avx2(q4, T, wr, ng, x, xstride, accmem, first, out, ostride, ahead);
+}
+
+static void matmul_packed(int level, int q4, const uint8_t *w, int64_t rb, int r0, int r1, int nb, int ng,
                                const uint8_t *x, int64_t xstride, int batch, float *out, int64_t ostride) {
     const int bs = q4 ? 18 : 34;
-    const int groups = (batch + MAXT - 1) / MAXT;
+    const int maxt = level == LEVEL_AVX512_VNNI ? MAXT : MAXT2;
+    const int groups = (batch + maxt - 1) / maxt;
     const int tail = nb - 16 * ng;
     float accmem[ROW_BLOCK * MAXT * 16] __attribute__((aligned(64)));
     for (int g = 0, t0 = 0; g < groups; g++) {
@@ -397,19 +360,19 @@ T512 static void matmul_packed(int q4, const uint8_t *w, int64_t rb, int r0, int
             const int re = r1 - rs < ROW_BLOCK ? r1 : rs + ROW_BLOCK;
             float part[ROW_BLOCK][MAXT];
             if (ng <= chunk) {
-                for (int r = rs; r < re; r++) tile512p_any(q4, T, w + r * rb, ng, xt0, xstride, accmem, 1, part[r - rs], 1, PREFETCH);
+                for (int r = rs; r < re; r++) tile_groups_at(level, q4, T, w + r * rb, ng, xt0, xstride, accmem, 1, part[r - rs], 1, PREFETCH);
             } else {
                 for (int c0 = 0; c0 < ng; c0 += chunk) {
                     const int n = ng - c0 < chunk ? ng - c0 : chunk;
                     const int last = c0 + n == ng;
                     for (int r = rs; r < re; r++) {
-                        tile512p_any(q4, T, w + r * rb + (int64_t) c0 * 16 * bs, n, xt0 + (int64_t) c0 * GROUP, xstride,
+                        tile_groups_at(level, q4, T, w + r * rb + (int64_t) c0 * 16 * bs, n, xt0 + (int64_t) c0 * GROUP, xstride,
                                      accmem + (r - rs) * MAXT * 16, c0 == 0, last ? part[r - rs] : 0, 1, rb);
                     }
                 }
             }
             for (int r = rs; r < re; r++) {
-                if (tail) tile512_any(q4, 1, T, 0, 0, w + r * rb + (int64_t) ng * 16 * bs, rb, tail,
+                if (tail) tile_pairs_at(level, q4, 1, T, 0, 0, w + r * rb + (int64_t) ng * 16 * bs, rb, tail,
                                       xt0 + (int64_t) ng * GROUP, xstride, part[r - rs], 1, 1);
                 for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[r - rs][t];
             }
@@ -422,11 +385,11 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
                          int32_t nb, int32_t ngroups, const uint8_t *x, int64_t xstride, int32_t batch,
                          float *out, int32_t ostride, int32_t packed) {
     const int q4 = type == TYPE_Q4_0;
-    const int maxt = level == LEVEL_AVX512_VNNI ? 8 : 4;
+    const int maxt = level == LEVEL_AVX512_VNNI ? MAXT : MAXT2;
     const int groups = (batch + maxt - 1) / maxt;
     const int tmax = (batch + groups - 1) / groups;
     if (packed) {
-        matmul_packed(q4, w, rb, r0, r1, nb, ngroups, x, xstride, batch, out, ostride);
+        matmul_packed(level, q4, w, rb, r0, r1, nb, ngroups, x, xstride, batch, out, ostride);
         return;
     }
     const int rt = level == LEVEL_SCALAR ? 1 : rows_for(level, tmax);
@@ -436,10 +399,8 @@ void specula_matmul_rows(int32_t level, int32_t type, const uint8_t *w, int64_t 
         for (int g = 0, t0 = 0; g < groups; g++) {
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
-            if (level == LEVEL_AVX512_VNNI) {
-                tile512_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, 0);
-            } else if (level == LEVEL_AVX2) {
-                tile256_any(q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride);
+            if (level != LEVEL_SCALAR) {
+                tile_pairs_at(level, q4, R, T, r, t0, wr, rb, nb, x, xstride, out, ostride, 0);
             } else {
                 tile_scalar(q4, R, T, wr, rb, nb, x + t0 * xstride, xstride, out + (int64_t) t0 * ostride + r, ostride);
             }

@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class NativeKQuants {
     private NativeKQuants() {}
 
-    static final int SCALAR = 0, AVX512_VNNI = 2;
+    static final int SCALAR = NativeKernels.SCALAR, AVX512_VNNI = NativeKernels.AVX512_VNNI;
 
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
@@ -54,7 +54,7 @@ final class NativeKQuants {
         }
         MATMUL = matmul;
         REPACK = repack;
-        LEVEL = level;
+        LEVEL = level < 0 ? level : level > NativeKernels.requestedLevel() ? SCALAR : level;
         PROBLEM = problem;
     }
 

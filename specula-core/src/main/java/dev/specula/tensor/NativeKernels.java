@@ -27,12 +27,23 @@ final class NativeKernels {
     private NativeKernels() {}
 
     static final String LIBRARY_PROPERTY = "specula.native.library";
-    static final int SCALAR = 0, AVX2 = 1, AVX512_VNNI = 2;
-    private static final String[] LEVEL_NAMES = {"scalar", "avx2", "avx512-vnni"};
+    /**
+     * The environment variable that caps the level the kernels run at ({@code scalar}, {@code avx2},
+     * {@code avx-vnni} or {@code avx512}), so that a machine also runs and tests the lower levels; the system
+     * property {@value #LEVEL_PROPERTY} does the same and wins. Every SIMD level gives the same bits.
+     */
+    static final String LEVEL_ENV = "SPECULA_NATIVE_LEVEL";
+    static final String LEVEL_PROPERTY = "specula.native.level";
+    static final int SCALAR = 0, AVX2 = 1, AVX_VNNI = 2, AVX512_VNNI = 3;
+    private static final String[] LEVEL_NAMES = {"scalar", "avx2", "avx-vnni", "avx512-vnni"};
+    /** The CPU feature each level needs, for skip messages. */
+    private static final String[] LEVEL_FEATURES = {"none", "avx2 and fma", "avx_vnni (and avx2, fma)",
+            "avx512f, avx512bw, avx512vl, avx512dq and avx512_vnni"};
 
     private static final SymbolLookup SYMBOLS;
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
+    private static final int CPU_LEVEL;
     private static final int LEVEL;
     private static final String PROBLEM;
 
@@ -67,8 +78,24 @@ final class NativeKernels {
         SYMBOLS = symbols;
         MATMUL = matmul;
         REPACK = repack;
-        LEVEL = level;
+        CPU_LEVEL = level;
+        LEVEL = level < 0 ? level : Math.min(level, requestedLevel());
         PROBLEM = problem;
+    }
+
+    /** The level that {@value #LEVEL_PROPERTY} or {@value #LEVEL_ENV} asks for, or the highest when neither is set. */
+    static int requestedLevel() {
+        String v = System.getProperty(LEVEL_PROPERTY);
+        if (v == null) v = System.getenv(LEVEL_ENV);
+        if (v == null || v.isBlank()) return AVX512_VNNI;
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "scalar" -> SCALAR;
+            case "avx2" -> AVX2;
+            case "avx-vnni", "avx_vnni", "avxvnni" -> AVX_VNNI;
+            case "avx512", "avx512-vnni", "avx512_vnni" -> AVX512_VNNI;
+            default -> throw new IllegalArgumentException("unknown native level '" + v + "' in " + LEVEL_PROPERTY + " / "
+                    + LEVEL_ENV + ": expected scalar, avx2, avx-vnni or avx512");
+        };
     }
 
     private static Path locate() throws IOException {
@@ -107,9 +134,22 @@ final class NativeKernels {
         return PROBLEM;
     }
 
-    /** The best instruction level of this CPU that the library has code for, or -1 when unavailable. */
+    /**
+     * The level products run at: the best instruction level of this CPU that the library has code for, capped by
+     * {@value #LEVEL_ENV} / {@value #LEVEL_PROPERTY}; -1 when unavailable.
+     */
     static int level() {
         return LEVEL;
+    }
+
+    /** The best level of this CPU, whatever the cap; -1 when unavailable. Tests run every level up to it. */
+    static int cpuLevel() {
+        return CPU_LEVEL;
+    }
+
+    /** The CPU features {@code level} needs, for the messages of tests that skip it. */
+    static String features(int level) {
+        return LEVEL_FEATURES[level];
     }
 
     static String levelName(int level) {
@@ -123,11 +163,11 @@ final class NativeKernels {
 
     /** Whether products at {@code level} with {@code cols}-wide rows read repacked weights ({@link #repack}). */
     static boolean readsPacked(int level, int cols) {
-        return level == AVX512_VNNI && cols / 32 >= 16;
+        return level >= AVX2 && cols / 32 >= 16;
     }
 
     /**
-     * A copy of a Q4_0 or Q8_0 matrix in the layout that the AVX-512 kernel reads fastest (specified in
+     * A copy of a Q4_0 or Q8_0 matrix in the layout that the SIMD kernels read fastest (specified in
      * {@code specula_kernels.c}; same size as the original), rows split across the pool, into
      * {@link HugePages}.
      */
@@ -148,13 +188,13 @@ final class NativeKernels {
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
      * ({@code data}, {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the
-     * {@code batch} inputs in {@code in}, at the given level (at most {@link #level()}; tests pass lower
+     * {@code batch} inputs in {@code in}, at the given level (at most {@link #cpuLevel()}; tests pass lower
      * ones to check each code path). The inputs must have been laid out for the same {@code packed}: see
      * {@link #inputsFor}.
      */
     static void matmulRows(int level, GgmlType type, MemorySegment data, boolean packed, int cols, int rowStart,
                            int rowEnd, Q8Activations in, int batch, MemorySegment out, int outStride) {
-        if (level > LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + LEVEL);
+        if (level > CPU_LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + CPU_LEVEL);
         if (packed && !readsPacked(level, cols)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
         int blocks = cols / 32;
         try {

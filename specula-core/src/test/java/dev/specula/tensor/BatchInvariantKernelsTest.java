@@ -50,9 +50,9 @@ class BatchInvariantKernelsTest {
             for (int cols : new int[] {COLS, 4192})
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
                 MemorySegment w = weights(TensorFormat.of(type), rnd, cols);
-                MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.level(), cols)
+                MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.cpuLevel(), cols)
                         ? NativeKernels.repack(type, w, ROWS, cols, pool) : null;
-                for (int level = 0; level <= NativeKernels.level(); level++) {
+                for (int level = 0; level <= NativeKernels.cpuLevel(); level++) {
                     for (boolean packed : new boolean[] {false, true}) {
                         if (packed && !NativeKernels.readsPacked(level, cols)) continue;
                         MemorySegment weights = packed ? packedW : w;

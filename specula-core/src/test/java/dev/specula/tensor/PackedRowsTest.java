@@ -30,9 +30,9 @@ class PackedRowsTest {
 
     private static void assumeNativePacked() {
         Assumptions.assumeTrue(NativeKernels.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
-        Assumptions.assumeTrue(NativeKernels.level() == NativeKernels.AVX512_VNNI,
-                "skipped: the native packed kernel needs AVX-512 VNNI; this CPU's level is "
-                        + NativeKernels.levelName(NativeKernels.level()));
+        Assumptions.assumeTrue(NativeKernels.cpuLevel() >= NativeKernels.AVX2,
+                "skipped: the native packed kernels need " + NativeKernels.features(NativeKernels.AVX2)
+                        + "; this CPU's level is " + NativeKernels.levelName(NativeKernels.cpuLevel()));
     }
 
     private static float[] java(GgmlType type, MemorySegment packed, int cols, int start, int end, float[] x, int batch,
@@ -78,12 +78,16 @@ class PackedRowsTest {
                         float[] got = java(type, packed, cols, start, end, x, batch, stride);
                         Q8Activations in = new Q8Activations();
                         NativeKernels.inputsFor(type, in, x, batch, cols, true);
-                        float[] nat = new float[batch * stride];
-                        NativeKernels.matmulRows(NativeKernels.AVX512_VNNI, type, packed, true, cols, start, end, in, batch,
-                                MemorySegment.ofArray(nat), stride);
-                        for (int i = 0; i < nat.length; i++) {
-                            assertThat(Float.floatToRawIntBits(got[i])).as("%s %dx%d batch %d index %d: %s vs native %s",
-                                    type, rows, cols, batch, i, got[i], nat[i]).isEqualTo(Float.floatToRawIntBits(nat[i]));
+                        // every native SIMD level this CPU has: AVX2, AVX-VNNI, AVX-512 VNNI
+                        for (int level = NativeKernels.AVX2; level <= NativeKernels.cpuLevel(); level++) {
+                            float[] nat = new float[batch * stride];
+                            NativeKernels.matmulRows(level, type, packed, true, cols, start, end, in, batch,
+                                    MemorySegment.ofArray(nat), stride);
+                            for (int i = 0; i < nat.length; i++) {
+                                assertThat(Float.floatToRawIntBits(got[i])).as("%s %dx%d batch %d index %d: %s vs native %s %s",
+                                        type, rows, cols, batch, i, got[i], NativeKernels.levelName(level), nat[i])
+                                        .isEqualTo(Float.floatToRawIntBits(nat[i]));
+                            }
                         }
                     }
                 }
