@@ -33,6 +33,8 @@
 #define KQ_SB 144
 #define KQ_PAIR 640
 #define KQ_MAXT 8
+/* inputs per group at the AVX2 levels */
+#define KQ_MAXT2 4
 /* Non-temporal prefetches of the weights, each read once: 3-5% faster than T0 in a single-thread stream of
    4096x4096 (T1 and T2: 25% slower at batch 1). */
 #ifndef KQ_HINT
@@ -52,9 +54,9 @@
 #define KQ_PREFETCH 2048
 #endif
 
-/* The best level this CPU has Q4_K code for: AVX-512 VNNI, else only the scalar reference. */
+/* The best level this CPU has Q4_K code for: AVX-512 VNNI, AVX-VNNI, AVX2 or the scalar reference. */
 int specula_kq_level(void) {
-    return has_avx512_vnni() ? LEVEL_AVX512_VNNI : LEVEL_SCALAR;
+    return best_level();
 }
 
 static inline uint32_t kq_u32(const uint8_t *p) {
@@ -164,28 +166,37 @@ T512 INLINE void kq_pair_weights_packed(const uint8_t *a, __m512i u[8], __m512 *
                    _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *) (a + 280))), dsc, dmn);
 }
 
+/* The pair of super-blocks at s (only the first when both == 0: the second then repacks as all zero) into d. */
+static void kq_repack_pair(const uint8_t *s, const int both, uint8_t *d) {
+    for (int i = 0; i < 16; i++) {
+        const int second = i % 4 / 2;
+        const uint8_t *blk = s + second * KQ_SB;
+        const int j = kq_sub_block(i);
+        for (int k = 0; k < 4; k++)
+            for (int c = 0; c < 4; c++) {
+                const int v = 4 * k + c;
+                const int lo = (blk[16 + 32 * (j / 2) + v] >> (4 * (j % 2))) & 15;
+                const int hi = (blk[16 + 32 * (j / 2) + 16 + v] >> (4 * (j % 2))) & 15;
+                d[64 * k + 4 * i + c] = second && !both ? 0 : (uint8_t) (lo | hi << 4);
+            }
+    }
+    memcpy(d + 256, s + 4, 12);
+    memcpy(d + 280, s, 4);
+    if (both) {
+        memcpy(d + 268, s + KQ_SB + 4, 12);
+        memcpy(d + 284, s + KQ_SB, 4);
+    } else {
+        memset(d + 268, 0, 12);
+        memset(d + 284, 0, 4);
+    }
+}
+
 /* Rows [r0, r1) of src (rb bytes a row, nsb super-blocks) into dst, repacked as above. */
 void specula_q4k_repack(const uint8_t *src, uint8_t *dst, int64_t rb, int32_t r0, int32_t r1, int32_t nsb) {
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *s = src + r * rb;
         uint8_t *d = dst + r * rb;
-        for (int p = 0; p < nsb / 2; p++, s += 2 * KQ_SB, d += 2 * KQ_SB) {
-            for (int i = 0; i < 16; i++) {
-                const uint8_t *blk = s + (i % 4 / 2) * KQ_SB;
-                const int j = kq_sub_block(i);
-                for (int k = 0; k < 4; k++)
-                    for (int c = 0; c < 4; c++) {
-                        const int v = 4 * k + c;
-                        const int lo = (blk[16 + 32 * (j / 2) + v] >> (4 * (j % 2))) & 15;
-                        const int hi = (blk[16 + 32 * (j / 2) + 16 + v] >> (4 * (j % 2))) & 15;
-                        d[64 * k + 4 * i + c] = (uint8_t) (lo | hi << 4);
-                    }
-            }
-            memcpy(d + 256, s + 4, 12);
-            memcpy(d + 268, s + KQ_SB + 4, 12);
-            memcpy(d + 280, s, 4);
-            memcpy(d + 284, s + KQ_SB, 4);
-        }
+        for (int p = 0; p < nsb / 2; p++, s += 2 * KQ_SB, d += 2 * KQ_SB) kq_repack_pair(s, 1, d);
         if (nsb % 2) memcpy(d, s, KQ_SB);
     }
 }
@@ -252,6 +263,21 @@ T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, int 
     }
 }
 
+#define VNNI 0
+#include "specula_kq_avx2.inc"
+#undef VNNI
+#define VNNI 1
+#include "specula_kq_avx2.inc"
+#undef VNNI
+
+/* The tile kernel of a level. */
+static void kq_tile_at(int level, int T, int packed, const uint8_t *w, int n, int nsb, const uint8_t *x,
+                       int64_t xstride, float *acc_mem, int first, float *out, int64_t ahead, int64_t far) {
+    if (level == LEVEL_AVX512_VNNI) kq_tile512_any(T, packed, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far);
+    else if (level == LEVEL_AVX_VNNI) kq_tile_any_vnni(T, packed, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far);
+    else kq_tile_any_avx2(T, packed, w, n, nsb, x, xstride, acc_mem, first, out, ahead, far);
+}
+
 /* Inputs are read from L1 only while those of a tile fit beside its weights (a row of 11008 columns
    holds 14 KB of each input). Longer rows run in column chunks, a block of rows at a time, their
    accumulators parked in memory between chunks; a chunk prefetches the same columns of the next row,
@@ -264,9 +290,10 @@ T512 static void kq_tile512_any(int T, int packed, const uint8_t *w, int n, int 
 #endif
 #define KQ_ROW_BLOCK 16
 
-T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
+static void kq_matmul(const int level, const int packed, const uint8_t *w, int64_t rb, int r0, int r1, int nsb, const uint8_t *x,
                                  int64_t xstride, int batch, float *out, int64_t ostride) {
-    const int groups = (batch + KQ_MAXT - 1) / KQ_MAXT;
+    const int maxt = level == LEVEL_AVX512_VNNI ? KQ_MAXT : KQ_MAXT2;
+    const int groups = (batch + maxt - 1) / maxt;
     const int npairs = (nsb + 1) / 2;
     float acc_mem[KQ_ROW_BLOCK * KQ_MAXT * 16] __attribute__((aligned(64)));
     float part[KQ_ROW_BLOCK][KQ_MAXT];
@@ -279,13 +306,13 @@ T512 static void kq_matmul512(const int packed, const uint8_t *w, int64_t rb, in
             const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
             if (npairs <= chunk) {
                 for (int r = rs; r < re; r++) {
-                    kq_tile512_any(T, packed, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
+                    kq_tile_at(level, T, packed, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
                 }
             } else {
                 for (int c0 = 0; c0 < npairs; c0 += chunk) {
                     const int n = npairs - c0 < chunk ? npairs - c0 : chunk;
                     for (int r = rs; r < re; r++) {
-                        kq_tile512_any(T, packed, w + r * rb + (int64_t) c0 * 2 * KQ_SB, n, nsb - 2 * c0,
+                        kq_tile_at(level, T, packed, w + r * rb + (int64_t) c0 * 2 * KQ_SB, n, nsb - 2 * c0,
                                        xt + (int64_t) c0 * KQ_PAIR, xstride, acc_mem + (r - rs) * KQ_MAXT * 16,
                                        c0 == 0, c0 + n == npairs ? part[r - rs] : 0, rb, KQ_CHUNK_FAR);
                     }
@@ -334,13 +361,13 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
 
 /* ---------------------------------------------------------------------------------------------------
  * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over all rows;
- * packed: w as specula_q4k_repack left it (AVX-512 level only).
+ * packed: w as specula_q4k_repack left it (the SIMD levels only).
  */
 void specula_q4k_matmul_rows(int32_t level, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1, int32_t nsb,
                              const uint8_t *x, int64_t xstride, int32_t batch, float *out, int32_t ostride,
                              int32_t packed) {
-    if (level == LEVEL_AVX512_VNNI) {
-        kq_matmul512(packed, w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
+    if (level != LEVEL_SCALAR) {
+        kq_matmul(level, packed, w, rb, r0, r1, nsb, x, xstride, batch, out, ostride);
         return;
     }
     if (packed) return; /* never asked: the scalar level reads the file layout only */

@@ -36,7 +36,7 @@ public enum Backend {
 
     /**
      * What products with Q4_0/Q8_0 (and Q4_K) weights run on now, e.g. {@code java} or {@code native (avx512-vnni)}.
-     * Q4_K products follow at AVX-512 VNNI and stay in Java below it (the library has no SIMD Q4_K code there).
+     * Q4_K products follow at every SIMD level (AVX2 and up) and stay in Java at the scalar one.
      */
     public static String describe() {
         if (!usesNative()) {

@@ -19,10 +19,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class NativeKQuants {
     private NativeKQuants() {}
 
-    static final int SCALAR = NativeKernels.SCALAR, AVX512_VNNI = NativeKernels.AVX512_VNNI;
+    static final int SCALAR = NativeKernels.SCALAR, AVX2 = NativeKernels.AVX2, AVX_VNNI = NativeKernels.AVX_VNNI,
+            AVX512_VNNI = NativeKernels.AVX512_VNNI;
 
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
+    private static final int CPU_LEVEL;
     private static final int LEVEL;
     private static final String PROBLEM;
 
@@ -54,7 +56,8 @@ final class NativeKQuants {
         }
         MATMUL = matmul;
         REPACK = repack;
-        LEVEL = level < 0 ? level : level > NativeKernels.requestedLevel() ? SCALAR : level;
+        CPU_LEVEL = level;
+        LEVEL = level < 0 ? level : Math.min(level, NativeKernels.requestedLevel());
         PROBLEM = problem;
     }
 
@@ -67,14 +70,22 @@ final class NativeKQuants {
         return PROBLEM;
     }
 
-    /** The best level this CPU has Q4_K code for ({@link #SCALAR} or {@link #AVX512_VNNI}), or -1 when unavailable. */
+    /**
+     * The level Q4_K products run at: the best this CPU has code for ({@link #SCALAR} to {@link #AVX512_VNNI}), capped
+     * like {@link NativeKernels#level()}; -1 when unavailable.
+     */
     static int level() {
         return LEVEL;
     }
 
-    /** Whether Q4_K products may run natively here: only where the library has SIMD code for this CPU. */
+    /** The best level of this CPU, whatever the cap; -1 when unavailable. */
+    static int cpuLevel() {
+        return CPU_LEVEL;
+    }
+
+    /** Whether Q4_K products may run natively here: only at a SIMD level (AVX2 and up; every one gives the same bits). */
     static boolean usable() {
-        return LEVEL == AVX512_VNNI;
+        return LEVEL >= AVX2;
     }
 
     /** {@link #matmulRows(int, MemorySegment, boolean, int, int, int, Q8KActivations, int, MemorySegment, int)} over the file layout. */
@@ -85,11 +96,11 @@ final class NativeKQuants {
 
     /** Whether products at {@code level} can read weights repacked by {@link #repack}. */
     static boolean readsPacked(int level) {
-        return level == AVX512_VNNI;
+        return level >= AVX2;
     }
 
     /**
-     * A copy of a Q4_K matrix in the layout that the AVX-512 kernel reads without transposing (specified in
+     * A copy of a Q4_K matrix in the layout that the SIMD kernels read without transposing (specified in
      * {@code specula_kquants.c}; same size), rows split across the pool, into {@link HugePages}. Products
      * over it give the same bits as over {@code data}; native Q4_K products read it ({@link Matrix#packed}).
      */
@@ -110,13 +121,13 @@ final class NativeKQuants {
     /**
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix ({@code data},
      * {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the {@code batch} inputs in
-     * {@code in}, at {@code level} ({@link #SCALAR} or up to {@link #level()}). Each input's result does not
-     * depend on the batch or the other inputs.
+     * {@code in}, at {@code level} (up to {@link #cpuLevel()}). Each input's result does not depend on the batch
+     * or the other inputs, nor on the SIMD level.
      */
     static void matmulRows(int level, MemorySegment data, boolean packed, int cols, int rowStart, int rowEnd,
                            Q8KActivations in, int batch, MemorySegment out, int outStride) {
-        if (level > LEVEL || (level != SCALAR && level != AVX512_VNNI)) {
-            throw new IllegalArgumentException("no Q4_K kernel at level " + level + " here (best " + LEVEL + ")");
+        if (level < SCALAR || level > CPU_LEVEL) {
+            throw new IllegalArgumentException("no Q4_K kernel at level " + level + " here (best " + CPU_LEVEL + ")");
         }
         if (packed && !readsPacked(level)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
         int superBlocks = cols / Q8KActivations.QK;

@@ -48,7 +48,7 @@ final class Product implements Parallel.RangeTask {
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
         p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
-        // Q4_K runs natively only where the library has SIMD code for it (AVX-512 VNNI), else in Java
+        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
             p.segmentArray = out;
@@ -131,7 +131,7 @@ final class Product implements Parallel.RangeTask {
     public void run(int start, int end) {
         Matrix mat = m;
         if (nativeQ4K) {
-            NativeKQuants.matmulRows(NativeKQuants.AVX512_VNNI, weights, true, mat.cols(), start, end, kInputs, batch,
+            NativeKQuants.matmulRows(NativeKQuants.level(), weights, true, mat.cols(), start, end, kInputs, batch,
                     outSegment, mat.rows());
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,

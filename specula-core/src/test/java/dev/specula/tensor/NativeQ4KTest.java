@@ -45,8 +45,8 @@ class NativeQ4KTest {
     }
 
     private static int[] levels() {
-        return NativeKQuants.level() == NativeKQuants.AVX512_VNNI
-                ? new int[] {NativeKQuants.SCALAR, NativeKQuants.AVX512_VNNI} : new int[] {NativeKQuants.SCALAR};
+        // every level this CPU has: scalar, AVX2, AVX-VNNI, AVX-512 VNNI (the override caps only what products use)
+        return java.util.stream.IntStream.rangeClosed(NativeKQuants.SCALAR, NativeKQuants.cpuLevel()).toArray();
     }
 
     @Test
@@ -69,9 +69,16 @@ class NativeQ4KTest {
                 Q4_K.INSTANCE.matmulRows(w, cols, start, end, rounded, batch, expected, stride);
                 Q8KActivations in = new Q8KActivations();
                 in.quantize(x, batch, cols);
+                float[] simd = null;
                 for (int level : levels()) {
                     float[] got = new float[batch * stride];
                     NativeKQuants.matmulRows(level, w, cols, start, end, in, batch, MemorySegment.ofArray(got), stride);
+                    // every SIMD level gives the same bits, whatever its vector width
+                    if (level >= NativeKQuants.AVX2) {
+                        if (simd == null) simd = got;
+                        else assertThat(got).as("level %d vs %d rows=%d cols=%d batch=%d", level, NativeKQuants.AVX2,
+                                rows, cols, batch).containsExactly(simd);
+                    }
                     for (int b = 0; b < batch; b++) {
                         for (int r = 0; r < rows; r++) {
                             int o = b * stride + r;
@@ -117,9 +124,12 @@ class NativeQ4KTest {
 
     @Test
     void repackedWeightsGiveTheSameBitsAsTheFileLayout() {
-        Assumptions.assumeTrue(NativeKQuants.readsPacked(NativeKQuants.level()),
-                "skipped: this CPU's native level reads no repacked Q4_K weights");
-        int level = NativeKQuants.level();
+        Assumptions.assumeTrue(NativeKQuants.readsPacked(NativeKQuants.cpuLevel()),
+                "skipped: repacked Q4_K weights need " + NativeKernels.features(NativeKernels.AVX2));
+        for (int level = NativeKQuants.AVX2; level <= NativeKQuants.cpuLevel(); level++) repackedAtLevel(level);
+    }
+
+    private void repackedAtLevel(int level) {
         Random rnd = new Random(5);
         // 1, 2, 3, 17 and 43 super-blocks a row (odd ones end in a super-block left as it was)
         int[][] shapes = {{3, 256}, {9, 512}, {13, 768}, {21, 4352}, {18, 11008}};
@@ -138,6 +148,11 @@ class NativeQ4KTest {
                     NativeKQuants.matmulRows(level, w, false, cols, 0, rows, in, batch, MemorySegment.ofArray(plain), rows);
                     NativeKQuants.matmulRows(level, packed, true, cols, 0, rows, in, batch, MemorySegment.ofArray(got), rows);
                     assertThat(got).as("%dx%d batch %d", rows, cols, batch).containsExactly(plain);
+                    float[] best = new float[batch * rows];
+                    NativeKQuants.matmulRows(NativeKQuants.cpuLevel(), packed, true, cols, 0, rows, in, batch,
+                            MemorySegment.ofArray(best), rows);
+                    assertThat(got).as("level %d vs %d: %dx%d batch %d", level, NativeKQuants.cpuLevel(), rows, cols, batch)
+                            .containsExactly(best);
                 }
             }
         }
@@ -180,8 +195,8 @@ class NativeQ4KTest {
 
     @Test
     void q4kProductsRunNativelyOnlyWithSimdCode() {
-        // auto and native take the native Q4_K kernel only at AVX-512 VNNI; the scalar reference never
-        assertThat(NativeKQuants.usable()).isEqualTo(NativeKQuants.level() == NativeKQuants.AVX512_VNNI);
+        // auto and native take the native Q4_K kernel at every SIMD level; the scalar reference never
+        assertThat(NativeKQuants.usable()).isEqualTo(NativeKQuants.level() >= NativeKQuants.AVX2);
     }
 
     /** Sum of |w| |x| over the row. */
