@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * output only if those logits are exactly the ones one-token decoding gives. So every format's batched
  * kernels must add in the same order as its single-row kernel: bit equality, not a tolerance. On both
  * backends: the native one (when its library loaded) runs the Q4_0 and Q8_0 products, and the Q4_K ones
- * where it has AVX-512 VNNI code.
+ * at its SIMD levels (AVX2 and up).
  */
 class BatchInvarianceTest {
 

@@ -93,6 +93,24 @@ class NativeKernelsTest {
     }
 
     @Test
+    void theLevelPropertyCapsTheLevel() {
+        String before = System.getProperty(NativeKernels.LEVEL_PROPERTY);
+        try {
+            String[] names = {"scalar", "avx2", "avx-vnni", "avx512"};
+            for (int level = NativeKernels.SCALAR; level <= NativeKernels.AVX512_VNNI; level++) {
+                System.setProperty(NativeKernels.LEVEL_PROPERTY, names[level]);
+                assertThat(NativeKernels.requestedLevel()).isEqualTo(level);
+            }
+            System.setProperty(NativeKernels.LEVEL_PROPERTY, "sse9");
+            org.assertj.core.api.Assertions.assertThatThrownBy(NativeKernels::requestedLevel)
+                    .hasMessageContaining("expected scalar, avx2, avx-vnni or avx512");
+        } finally {
+            if (before == null) System.clearProperty(NativeKernels.LEVEL_PROPERTY);
+            else System.setProperty(NativeKernels.LEVEL_PROPERTY, before);
+        }
+    }
+
+    @Test
     void reportsTheLevelItRunsAt() {
         assertThat(NativeKernels.level()).isBetween(NativeKernels.SCALAR, NativeKernels.AVX512_VNNI);
         assertThat(NativeKernels.level()).isLessThanOrEqualTo(NativeKernels.cpuLevel());

@@ -132,6 +132,9 @@ class PackedRowsTest {
     void javaBackendEqualsNativeBackend() {
         assumeKernel();
         assumeNativePacked();
+        Assumptions.assumeTrue(NativeKernels.level() >= NativeKernels.AVX2, "skipped: native products run at level "
+                + NativeKernels.levelName(NativeKernels.level()) + " (capped by " + NativeKernels.LEVEL_ENV + " or "
+                + NativeKernels.LEVEL_PROPERTY + "), where they read no repacked weights");
         Random rnd = new Random(24);
         Backend before = Backend.selected();
         int packedBefore = Product.javaPackedTypes();
