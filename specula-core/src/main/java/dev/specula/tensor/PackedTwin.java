@@ -1,9 +1,13 @@
 package dev.specula.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * The Q4_0 and Q8_0 products that {@link PackedRows} (and the native packed kernel) compute, in their order, on the
@@ -101,13 +105,23 @@ final class PackedTwin {
         return k < 16 ? b & 15 : b >>> 4;
     }
 
-    /** Σ (nibble - 8) · q over the Q4_0 block at {@code blk} and the input bytes from {@code xq}: exact. */
+    /** Bytes per 16-bit step: 16 where a float vector has 8 lanes or more, else 8. */
+    private static final VectorSpecies<Byte> B16 = Lanes.N >= 8 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Short> S16 = Lanes.N >= 8 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+
+    /**
+     * Σ (nibble - 8) · q over the Q4_0 block at {@code blk} and the input bytes from {@code xq}, exact in 16-bit
+     * lanes: |q| ≤ 127, so each product is at most 1016 in size and the whole sum at most 32512.
+     */
     private static int dotQ4(MemorySegment w, long blk, byte[] q, int xq) {
-        IntVector s = IntVector.zero(Lanes.I);
-        for (int j = 0; j < 16; j += Lanes.N) {
-            IntVector u = Lanes.bytes(w, blk + 2 + j);
-            s = s.add(u.and(15).sub(8).mul(Lanes.signedBytes(q, xq + j)))
-                    .add(u.lanewise(VectorOperators.LSHR, 4).sub(8).mul(Lanes.signedBytes(q, xq + 16 + j)));
+        ShortVector s = ShortVector.zero(S16);
+        for (int j = 0; j < 16; j += B16.length()) {
+            ShortVector u = (ShortVector) ByteVector.fromMemorySegment(B16, w, blk + 2 + j, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+            ShortVector lo = (ShortVector) ByteVector.fromArray(B16, q, xq + j).convertShape(VectorOperators.B2S, S16, 0);
+            ShortVector hi = (ShortVector) ByteVector.fromArray(B16, q, xq + 16 + j).convertShape(VectorOperators.B2S, S16, 0);
+            s = s.add(u.and((short) 15).sub((short) 8).mul(lo))
+                    .add(u.lanewise(VectorOperators.LSHR, 4).sub((short) 8).mul(hi));
         }
         return s.reduceLanes(VectorOperators.ADD);
     }

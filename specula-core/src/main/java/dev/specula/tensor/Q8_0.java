@@ -67,17 +67,27 @@ public final class Q8_0 implements TensorFormat {
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         int blocks = n / BLOCK;
         float[] lanes = LaneSum.lanes();
-        for (int p = 0; p < Lanes.LOGICAL; p += L) {
+        // two parts a pass where there are two (q = p + L), so that their FMA chains overlap: one chain alone ran
+        // 3x slower at 8 lanes; at 16 lanes the one part goes alone (q = p, its result stored twice)
+        for (int p = 0; p < Lanes.LOGICAL; p += 2 * L) {
+            int q = L < Lanes.LOGICAL ? p + L : p;
             long off = index / BLOCK * BYTES;
-            FloatVector acc = FloatVector.zero(S);
-            for (int i = 0, xi = xOffset + p; i < blocks; i++, off += BYTES, xi += BLOCK) {
+            FloatVector accP = FloatVector.zero(S), accQ = FloatVector.zero(S);
+            for (int i = 0, xi = xOffset; i < blocks; i++, off += BYTES, xi += BLOCK) {
                 float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
                 FloatVector lo = ((FloatVector) Lanes.byteVector(data, off + 2 + p).convertShape(VectorOperators.B2F, S, 0)).mul(d);
                 FloatVector hi = ((FloatVector) Lanes.byteVector(data, off + 18 + p).convertShape(VectorOperators.B2F, S, 0)).mul(d);
-                acc = lo.fma(FloatVector.fromArray(S, x, xi), acc);
-                acc = hi.fma(FloatVector.fromArray(S, x, xi + 16), acc);
+                accP = lo.fma(FloatVector.fromArray(S, x, xi + p), accP);
+                accP = hi.fma(FloatVector.fromArray(S, x, xi + 16 + p), accP);
+                if (q != p) {
+                    lo = ((FloatVector) Lanes.byteVector(data, off + 2 + q).convertShape(VectorOperators.B2F, S, 0)).mul(d);
+                    hi = ((FloatVector) Lanes.byteVector(data, off + 18 + q).convertShape(VectorOperators.B2F, S, 0)).mul(d);
+                    accQ = lo.fma(FloatVector.fromArray(S, x, xi + q), accQ);
+                    accQ = hi.fma(FloatVector.fromArray(S, x, xi + 16 + q), accQ);
+                }
             }
-            acc.intoArray(lanes, p);
+            accP.intoArray(lanes, p);
+            if (q != p) accQ.intoArray(lanes, q);
         }
         return LaneSum.of16(lanes, 0);
     }
