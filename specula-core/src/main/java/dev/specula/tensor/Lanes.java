@@ -38,6 +38,10 @@ final class Lanes {
     /** The N bytes of a {@link #B} load that exist, so that a 4-lane load never reads past a block. */
     static final VectorMask<Byte> FIRST = B.indexInRange(0, N);
 
+    /** With 4 lanes, bytes come from one int: lane i shifts byte i down (unsigned) or to the top (signed). */
+    private static final IntVector BYTE_SHIFT = IntVector.fromArray(I, new int[] {0, 8, 16, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0);
+    private static final IntVector BYTE_TOP = IntVector.fromArray(I, new int[] {24, 16, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0);
+
     /** N bytes at {@code offset}, of which nothing beyond the N is read. */
     static ByteVector byteVector(MemorySegment data, long offset) {
         return N == 4 ? ByteVector.fromMemorySegment(B, data, offset, ByteOrder.LITTLE_ENDIAN, FIRST)
@@ -46,11 +50,16 @@ final class Lanes {
 
     /** N bytes at {@code offset} as unsigned ints (0..255). */
     static IntVector bytes(MemorySegment data, long offset) {
+        if (N == 4) return IntVector.broadcast(I, data.get(Layouts.INT, offset)).lanewise(VectorOperators.LSHR, BYTE_SHIFT).and(0xff);
         return (IntVector) byteVector(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** N bytes at {@code offset} as signed ints (-128..127). */
     static IntVector signedBytes(MemorySegment data, long offset) {
+        if (N == 4) {
+            return IntVector.broadcast(I, data.get(Layouts.INT, offset)).lanewise(VectorOperators.LSHL, BYTE_TOP)
+                    .lanewise(VectorOperators.ASHR, 24);
+        }
         return (IntVector) byteVector(data, offset).convertShape(VectorOperators.B2I, I, 0);
     }
 
