@@ -24,10 +24,18 @@ public final class Fixtures {
         return p;
     }
 
-    /** A third-party file from ../shared/fixtures; skips the calling test when it is not there. */
+    /**
+     * A third-party file from ../shared/fixtures; skips the calling test when it is not there, except in CI
+     * ({@code CI=true}), where a missing file fails the test: a CI run must not pass by skipping conformance tests.
+     */
     public static Path shared(String name) {
         String base = System.getProperty("specula.fixtures", "../shared/fixtures");
         Path p = Path.of(base).resolve(name);
+        if (!Files.isRegularFile(p) && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true, but the third-party fixture " + name + " is missing from "
+                    + Path.of(base).toAbsolutePath().normalize() + ": put ../shared/fixtures beside the checkout"
+                    + " (see its README) or unset CI to skip the tests that need it");
+        }
         Assumptions.assumeTrue(Files.isRegularFile(p),
                 "skipped: third-party fixture " + name + " not found in " + base + " (it is never committed)");
         return p;

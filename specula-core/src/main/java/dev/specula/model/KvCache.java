@@ -1,15 +1,16 @@
 package dev.specula.model;
 
 /**
- * Keys and values of every layer for positions {@code [0, length)}. Values are stored as floats rounded to
- * half precision, because llama.cpp keeps an F16 cache and matching its numbers matters more here than
- * the last bits. Rolling back is just forgetting: {@link #truncate} moves the length down.
+ * Keys and values of every layer for positions {@code [0, length)}, stored in half precision as llama.cpp keeps
+ * its cache: its numbers (it rounds them to F16), and its size (a 7B model at 4096 positions takes 2 GiB, not the
+ * 4 GiB of floats). Attention widens a row at a time ({@link #widen}). Rolling back is just forgetting:
+ * {@link #truncate} moves the length down.
  */
 public final class KvCache {
     private final int capacity;
     private final int width;
-    private final float[][] keys;
-    private final float[][] values;
+    private final short[][] keys;
+    private final short[][] values;
     private int length;
 
     /**
@@ -21,8 +22,8 @@ public final class KvCache {
         }
         this.capacity = capacity;
         this.width = width;
-        this.keys = new float[layers][capacity * width];
-        this.values = new float[layers][capacity * width];
+        this.keys = new short[layers][capacity * width];
+        this.values = new short[layers][capacity * width];
     }
 
     public int capacity() {
@@ -44,10 +45,10 @@ public final class KvCache {
     /** Stores {@code count} rows of keys and values for one layer at positions {@code length()..}. */
     void store(int layer, float[] k, float[] v, int count) {
         int at = length * width;
-        float[] kl = keys[layer], vl = values[layer];
+        short[] kl = keys[layer], vl = values[layer];
         for (int i = 0, n = count * width; i < n; i++) {
-            kl[at + i] = Float.float16ToFloat(Float.floatToFloat16(k[i]));
-            vl[at + i] = Float.float16ToFloat(Float.floatToFloat16(v[i]));
+            kl[at + i] = Float.floatToFloat16(k[i]);
+            vl[at + i] = Float.floatToFloat16(v[i]);
         }
     }
 
@@ -56,12 +57,17 @@ public final class KvCache {
         length += count;
     }
 
-    float[] keys(int layer) {
+    short[] keys(int layer) {
         return keys[layer];
     }
 
-    float[] values(int layer) {
+    short[] values(int layer) {
         return values[layer];
+    }
+
+    /** {@code dst[dstOffset..+n) =} the halves {@code src[srcOffset..+n)} as floats (exact). */
+    static void widen(short[] src, int srcOffset, float[] dst, int dstOffset, int n) {
+        for (int i = 0; i < n; i++) dst[dstOffset + i] = Float.float16ToFloat(src[srcOffset + i]);
     }
 
     int width() {

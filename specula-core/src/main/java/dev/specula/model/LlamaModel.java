@@ -73,7 +73,7 @@ public final class LlamaModel implements LanguageModel {
     private final float[] ropeCos, ropeSin;
     private final float[] scores;
     /** Per query head: the query and the output accumulator of {@link #attendHalf}, rounded to F16. */
-    private final float[] halfQuery, halfOut;
+    private final float[] halfQuery, halfOut, rowKey, rowValue;
     private final float attentionScale;
 
     // The attention step's arguments, read by the pool's threads.
@@ -126,6 +126,8 @@ public final class LlamaModel implements LanguageModel {
         scores = new float[c.headCount() * context];
         halfQuery = new float[c.queryLength()];
         halfOut = new float[c.queryLength()];
+        rowKey = new float[c.queryLength()];
+        rowValue = new float[c.queryLength()];
         // 1.0f / sqrtf(n_embd_head), in float as llama.cpp computes kq_scale
         attentionScale = 1f / (float) Math.sqrt(c.headSize());
         if (options.progress() != null) pageIn(file, options.progress());
@@ -352,7 +354,8 @@ public final class LlamaModel implements LanguageModel {
         int hs = c.headSize();
         int qLen = c.queryLength();
         int kvLen = c.kvLength();
-        float[] keys = cache.keys(attnLayer), values = cache.values(attnLayer);
+        short[] keys = cache.keys(attnLayer), values = cache.values(attnLayer);
+        float[] key = rowKey, value = rowValue; // a head's cache rows widened at [h * hs, +hs)
         for (int h = from; h < to; h++) {
             int kvOffset = h / c.kvGroups() * hs;
             int s0 = h * cache.capacity();
@@ -365,7 +368,8 @@ public final class LlamaModel implements LanguageModel {
                 }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t <= last; t++) {
-                    float s = VectorOps.dot(q, qOffset, keys, t * kvLen + kvOffset, hs) * attentionScale;
+                    KvCache.widen(keys, t * kvLen + kvOffset, key, h * hs, hs);
+                    float s = VectorOps.dot(q, qOffset, key, h * hs, hs) * attentionScale;
                     scores[s0 + t] = s;
                     if (s > max) max = s;
                 }
@@ -378,7 +382,8 @@ public final class LlamaModel implements LanguageModel {
                 float inv = 1f / sum;
                 Arrays.fill(att, qOffset, qOffset + hs, 0f);
                 for (int t = 0; t <= last; t++) {
-                    VectorOps.axpy(scores[s0 + t] * inv, values, t * kvLen + kvOffset, att, qOffset, hs);
+                    KvCache.widen(values, t * kvLen + kvOffset, value, h * hs, hs);
+                    VectorOps.axpy(scores[s0 + t] * inv, value, h * hs, att, qOffset, hs);
                 }
             }
         }
@@ -393,8 +398,8 @@ public final class LlamaModel implements LanguageModel {
      * rescale and every added value; divided by the softmax sum in float at the end. The accumulator's
      * rounding moves logits by up to 1e-2 on the fixture models, more than any other step.
      */
-    private void attendHalf(int qOffset, int scratch, float[] keys, float[] values, int kvLen, int kvOffset, int last, int hs) {
-        float[] qh = halfQuery, acc = halfOut;
+    private void attendHalf(int qOffset, int scratch, short[] keys, short[] values, int kvLen, int kvOffset, int last, int hs) {
+        float[] qh = halfQuery, acc = halfOut, key = rowKey, value = rowValue;
         for (int e = 0; e < hs; e++) {
             qh[scratch + e] = VectorOps.half(q[qOffset + e]);
             acc[scratch + e] = 0f;
@@ -402,7 +407,8 @@ public final class LlamaModel implements LanguageModel {
         float max = Float.NEGATIVE_INFINITY, sum = 0f;
         for (int t = 0; t <= last; t++) {
             int ko = t * kvLen + kvOffset;
-            float s = HalfDot.dot(qh, scratch, keys, ko, hs) * attentionScale;
+            KvCache.widen(keys, ko, key, scratch, hs);
+            float s = HalfDot.dot(qh, scratch, key, scratch, hs) * attentionScale;
             float ms = 1f, vs = 1f;
             if (s > max) {
                 ms = (float) Math.exp(max - s);
@@ -411,7 +417,8 @@ public final class LlamaModel implements LanguageModel {
             } else {
                 vs = (float) Math.exp(s - max);
             }
-            for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(Math.fma(values[ko + e], vs, acc[scratch + e]));
+            KvCache.widen(values, ko, value, scratch, hs);
+            for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(Math.fma(value[scratch + e], vs, acc[scratch + e]));
             sum = sum * ms + vs;
         }
         float inv = sum == 0f ? 0f : 1f / sum;

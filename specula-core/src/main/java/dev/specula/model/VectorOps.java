@@ -7,18 +7,26 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** The float-array arithmetic of the forward pass, on the widest vectors the machine has. */
 final class VectorOps {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
 
     private VectorOps() {}
 
+    /** Summed as 16 lanes whatever the vector width (value i in lane i % 16, then LaneSum's order), so that it gives the same bits on every machine. */
     static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            acc = FloatVector.fromArray(S, a, aOffset + i).fma(FloatVector.fromArray(S, b, bOffset + i), acc);
+        int upper = n & -16;
+        float sum = 0f;
+        if (upper > 0) {
+            float[] lanes = LaneSum.lanes();
+            for (int p = 0; p < 16; p += S.length()) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int i = p; i < upper; i += 16) {
+                    acc = FloatVector.fromArray(S, a, aOffset + i).fma(FloatVector.fromArray(S, b, bOffset + i), acc);
+                }
+                acc.intoArray(lanes, p);
+            }
+            sum = LaneSum.of16(lanes, 0);
         }
-        float sum = LaneSum.of(acc);
-        for (; i < n; i++) sum += a[aOffset + i] * b[bOffset + i];
+        for (int i = upper; i < n; i++) sum += a[aOffset + i] * b[bOffset + i];
         return sum;
     }
 
@@ -29,7 +37,7 @@ final class VectorOps {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             FloatVector.fromArray(S, x, xOffset + i).fma(a, FloatVector.fromArray(S, y, yOffset + i)).intoArray(y, yOffset + i);
         }
-        for (; i < n; i++) y[yOffset + i] += alpha * x[xOffset + i];
+        for (; i < n; i++) y[yOffset + i] = Math.fma(x[xOffset + i], alpha, y[yOffset + i]); // as the vector lanes round
     }
 
     /** {@code y[0..n) += x[0..n)} */

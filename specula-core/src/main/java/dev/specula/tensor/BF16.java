@@ -51,14 +51,18 @@ public final class BF16 implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(Lanes.F);
         long base = index * 2;
-        int i = 0;
-        for (int upper = Lanes.F.loopBound(n); i < upper; i += Lanes.N) {
-            acc = widen(data, base + 2L * i).fma(FloatVector.fromArray(Lanes.F, x, xOffset + i), acc);
+        int upper = n & -Lanes.LOGICAL;
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += Lanes.N) { // logical lane l takes values l, l + 16, ... (see Lanes)
+            FloatVector acc = FloatVector.zero(Lanes.F);
+            for (int i = p; i < upper; i += Lanes.LOGICAL) {
+                acc = widen(data, base + 2L * i).fma(FloatVector.fromArray(Lanes.F, x, xOffset + i), acc);
+            }
+            acc.intoArray(lanes, p);
         }
-        float sum = LaneSum.of(acc);
-        for (; i < n; i++) {
+        float sum = LaneSum.of16(lanes, 0);
+        for (int i = upper; i < n; i++) {
             sum += toFloat(data.get(Layouts.SHORT, (index + i) * 2)) * x[xOffset + i];
         }
         return sum;

@@ -12,9 +12,7 @@ import java.nio.ByteOrder;
 /** IEEE half precision. */
 public final class F16 implements TensorFormat {
     public static final F16 INSTANCE = new F16();
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = S.length() == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
-    private static final VectorSpecies<Short> H = S.length() == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = Lanes.I;
 
     private F16() {}
 

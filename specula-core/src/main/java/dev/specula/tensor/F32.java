@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 /** 32-bit floats, as stored. */
 public final class F32 implements TensorFormat {
     public static final F32 INSTANCE = new F32();
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
 
     private F32() {}
 
@@ -26,15 +26,19 @@ public final class F32 implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
         long base = index * 4;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            FloatVector w = FloatVector.fromMemorySegment(S, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN);
-            acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+        int upper = n & -Lanes.LOGICAL;
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += Lanes.N) { // logical lane l takes values l, l + 16, ... (see Lanes)
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = p; i < upper; i += Lanes.LOGICAL) {
+                FloatVector w = FloatVector.fromMemorySegment(S, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN);
+                acc = w.fma(FloatVector.fromArray(S, x, xOffset + i), acc);
+            }
+            acc.intoArray(lanes, p);
         }
-        float sum = LaneSum.of(acc);
-        for (; i < n; i++) {
+        float sum = LaneSum.of16(lanes, 0);
+        for (int i = upper; i < n; i++) {
             sum += data.getAtIndex(Layouts.FLOAT, index + i) * x[xOffset + i];
         }
         return sum;

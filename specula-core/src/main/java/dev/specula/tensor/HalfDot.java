@@ -13,11 +13,11 @@ import java.lang.foreign.MemorySegment;
  * F16, every product is exact, so this order is what decides the last bit, and a last bit decides how
  * the next F16 rounding goes: the same order makes F16 models compute llama.cpp's logits bit for bit.
  *
- * <p>The 16 lanes are emulated as pairs of 8-lane vectors on any machine, so results do not depend on
- * the vector width, and a row's result does not depend on how many inputs share the product.
+ * <p>The 16 lanes are computed {@link Lanes#N} at a time ({@link Lanes}), so results do not depend on the
+ * vector width, and a row's result does not depend on how many inputs share the product.
  */
 public final class HalfDot {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F = Lanes.F;
 
     private HalfDot() {}
 
@@ -26,24 +26,21 @@ public final class HalfDot {
         int np = n & ~63;
         double sum = 0;
         if (np > 0) {
-            // ggml's accumulator j holds values 16j.. of each step of 64: here the halves a{2j} and a{2j+1}
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int i = 0; i < np; i += 64) {
-                int x = ao + i, y = bo + i;
-                a0 = FloatVector.fromArray(F, a, x).fma(FloatVector.fromArray(F, b, y), a0);
-                a1 = FloatVector.fromArray(F, a, x + 8).fma(FloatVector.fromArray(F, b, y + 8), a1);
-                a2 = FloatVector.fromArray(F, a, x + 16).fma(FloatVector.fromArray(F, b, y + 16), a2);
-                a3 = FloatVector.fromArray(F, a, x + 24).fma(FloatVector.fromArray(F, b, y + 24), a3);
-                a4 = FloatVector.fromArray(F, a, x + 32).fma(FloatVector.fromArray(F, b, y + 32), a4);
-                a5 = FloatVector.fromArray(F, a, x + 40).fma(FloatVector.fromArray(F, b, y + 40), a5);
-                a6 = FloatVector.fromArray(F, a, x + 48).fma(FloatVector.fromArray(F, b, y + 48), a6);
-                a7 = FloatVector.fromArray(F, a, x + 56).fma(FloatVector.fromArray(F, b, y + 56), a7);
+            float[] lanes = LaneSum.lanes();
+            for (int p = 0; p < Lanes.LOGICAL; p += Lanes.N) {
+                // lanes p.. of ggml's accumulator j, which holds values 16j.. of each step of 64
+                FloatVector x0 = FloatVector.zero(F), x1 = x0, x2 = x0, x3 = x0;
+                for (int i = p; i < np; i += 64) {
+                    int x = ao + i, y = bo + i;
+                    x0 = FloatVector.fromArray(F, a, x).fma(FloatVector.fromArray(F, b, y), x0);
+                    x1 = FloatVector.fromArray(F, a, x + 16).fma(FloatVector.fromArray(F, b, y + 16), x1);
+                    x2 = FloatVector.fromArray(F, a, x + 32).fma(FloatVector.fromArray(F, b, y + 32), x2);
+                    x3 = FloatVector.fromArray(F, a, x + 48).fma(FloatVector.fromArray(F, b, y + 48), x3);
+                }
+                // x0 += x2, x1 += x3, x0 += x1, then the lanes as _mm512_reduce_add_ps (LaneSum's order)
+                x0.add(x2).add(x1.add(x3)).intoArray(lanes, p);
             }
-            // x0 += x2, x1 += x3, x0 += x1 on the 16-lane accumulators, then the lanes as _mm512_reduce_add_ps
-            // (inline: a helper taking vectors would be boxed by C2)
-            FloatVector t = a1.add(a5).add(a3.add(a7)).add(a0.add(a4).add(a2.add(a6)));
-            float t0 = t.lane(4) + t.lane(0), t1 = t.lane(5) + t.lane(1), t2 = t.lane(6) + t.lane(2), t3 = t.lane(7) + t.lane(3);
-            sum = (t0 + t2) + (t1 + t3);
+            sum = LaneSum.of16(lanes, 0);
         }
         for (int i = np; i < n; i++) sum += a[ao + i] * b[bo + i];
         return (float) sum;

@@ -14,9 +14,13 @@ import static dev.specula.tensor.Lanes.N;
 final class KScratch {
     private static final ThreadLocal<KScratch> LOCAL = ThreadLocal.withInitial(KScratch::new);
 
-    /** One block's scales: for Q4_K and Q5_K, d·sc_j in 0..7 and dmin·m_j in 8..15; for Q6_K, d·sc_j. */
-    final float[] scales = new float[16];
+    /**
+     * One block's scales: for Q4_K and Q5_K, d·sc_j in 0..7 and dmin·m_j in 8..15; for Q6_K, d·sc_j. Then, at
+     * 16..31, the kernel's 16 logical lanes ({@link Lanes}) as its parts finish.
+     */
+    final float[] scales = new float[32];
     private float[] sums = new float[0];
+    private final float[] lanes = new float[16];
 
     static KScratch get() {
         return LOCAL.get();
@@ -33,10 +37,12 @@ final class KScratch {
         for (int b = 0; b < batch * n / 256; b++) {
             for (int j = 0; j < 8; j++) {
                 int o = xOffset + 256 * b + 32 * j;
-                FloatVector v = FloatVector.fromArray(F, x, o);
-                for (int k = N; k < 32; k += N) v = v.add(FloatVector.fromArray(F, x, o + k));
+                // logical lane l (see Lanes) holds values l and 16 + l
+                for (int p = 0; p < Lanes.LOGICAL; p += N) {
+                    FloatVector.fromArray(F, x, o + p).add(FloatVector.fromArray(F, x, o + 16 + p)).intoArray(lanes, p);
+                }
                 s[16 * b + j] = 0f;
-                s[16 * b + 8 + j] = LaneSum.of(v);
+                s[16 * b + 8 + j] = LaneSum.of16(lanes, 0);
             }
         }
         return s;
@@ -48,11 +54,7 @@ final class KScratch {
      */
     float[] sums16(float[] x, int xOffset, int n, int batch) {
         float[] s = sumsBuffer(batch * n / 16);
-        for (int i = 0; i < batch * n / 16; i++) {
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + 16 * i);
-            for (int k = N; k < 16; k += N) v = v.add(FloatVector.fromArray(F, x, xOffset + 16 * i + k));
-            s[i] = LaneSum.of(v);
-        }
+        for (int i = 0; i < batch * n / 16; i++) s[i] = LaneSum.of16(x, xOffset + 16 * i);
         return s;
     }
 

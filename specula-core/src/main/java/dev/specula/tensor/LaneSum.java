@@ -26,9 +26,24 @@ public final class LaneSum {
             float u0 = a[0] + a[4], u1 = a[1] + a[5], u2 = a[2] + a[6], u3 = a[3] + a[7];
             return (u0 + u2) + (u1 + u3);
         }
+        if (n == 4) return (a[0] + a[2]) + (a[1] + a[3]);
         float sum = 0f;
         for (int i = 0; i < n; i++) sum += a[i];
         return sum;
+    }
+
+    /** The 16 logical lanes at {@code a[o..o+16)} ({@link Lanes#LOGICAL}), in the order above. */
+    public static float of16(float[] a, int o) {
+        float t0 = a[o] + a[o + 8], t1 = a[o + 1] + a[o + 9], t2 = a[o + 2] + a[o + 10], t3 = a[o + 3] + a[o + 11];
+        float t4 = a[o + 4] + a[o + 12], t5 = a[o + 5] + a[o + 13], t6 = a[o + 6] + a[o + 14], t7 = a[o + 7] + a[o + 15];
+        return ((t0 + t4) + (t2 + t6)) + ((t1 + t5) + (t3 + t7));
+    }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[16]);
+
+    /** Per-thread room for 16 logical lanes, for kernels that compute them a part at a time. */
+    public static float[] lanes() {
+        return LANES.get();
     }
 
     public static float of(FloatVector v) {
@@ -42,6 +57,7 @@ public final class LaneSum {
             float u0 = v.lane(0) + v.lane(4), u1 = v.lane(1) + v.lane(5), u2 = v.lane(2) + v.lane(6), u3 = v.lane(3) + v.lane(7);
             return (u0 + u2) + (u1 + u3);
         }
+        if (n == 4) return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
         float sum = 0f;
         for (int i = 0; i < n; i++) sum += v.lane(i);
         return sum;

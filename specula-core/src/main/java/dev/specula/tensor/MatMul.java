@@ -20,9 +20,14 @@ final class MatMul {
     static final int R = 4;
     /** Columns per tile: 4 rows x 1024 floats = 16 KB, beside 4 inputs' 16 KB, fits a 48 KB L1. A multiple of 256. */
     static final int CHUNK = 1024;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
     private static final int L = S.length();
-    private static final int TILE = R * 4 * L;
+    /**
+     * Floats per accumulator: 16 logical lanes, column k in lane k % 16, whatever the vector width, so that a
+     * result does not depend on it ({@link Lanes}); each kernel runs once per part of L lanes.
+     */
+    private static final int G = Lanes.LOGICAL;
+    private static final int TILE = R * 4 * G;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Scratch {
@@ -57,37 +62,40 @@ final class MatMul {
                     int xo = b * cols + c0;
                     int n = Math.min(4, batch - b);
                     int a = t * TILE;
-                    if (n >= 3) {
-                        // three inputs run as four, the third twice: its accumulators (slot 3) are never read
-                        tile4(w, len, x, xo, xo + cols, xo + 2 * cols, xo + (n - 1) * cols, acc, a);
-                    } else if (n == 2) {
-                        tile2(w, len, x, xo, cols, acc, a);
-                    } else {
-                        tile1(w, len, x, xo, acc, a);
+                    for (int p = 0; p < G; p += L) {
+                        if (n >= 3) {
+                            // three inputs run as four, the third twice: its accumulators (slot 3) are never read
+                            tile4(w, len, x, xo, xo + cols, xo + 2 * cols, xo + (n - 1) * cols, acc, a, p);
+                        } else if (n == 2) {
+                            tile2(w, len, x, xo, cols, acc, a, p);
+                        } else {
+                            tile1(w, len, x, xo, acc, a, p);
+                        }
                     }
                 }
             }
             for (int t = 0, b = 0; b < batch; t++, b += 4) {
                 for (int j = 0; j < Math.min(4, batch - b); j++) {
                     for (int i = 0; i < rows; i++) {
-                        out[(b + j) * outStride + r0 + i] = LaneSum.of(FloatVector.fromArray(S, acc, t * TILE + (i * 4 + j) * L));
+                        out[(b + j) * outStride + r0 + i] = LaneSum.of16(acc, t * TILE + (i * 4 + j) * G);
                     }
                 }
             }
         }
     }
 
-    /** 4 rows x the 4 inputs at {@code x0..x3}; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * L]}. */
-    private static void tile4(float[] w, int len, float[] x, int x0, int x1, int x2, int x3, float[] acc, int a) {
-        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + L);
-        FloatVector a02 = FloatVector.fromArray(S, acc, a + 2 * L), a03 = FloatVector.fromArray(S, acc, a + 3 * L);
-        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * L), a11 = FloatVector.fromArray(S, acc, a + 5 * L);
-        FloatVector a12 = FloatVector.fromArray(S, acc, a + 6 * L), a13 = FloatVector.fromArray(S, acc, a + 7 * L);
-        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * L), a21 = FloatVector.fromArray(S, acc, a + 9 * L);
-        FloatVector a22 = FloatVector.fromArray(S, acc, a + 10 * L), a23 = FloatVector.fromArray(S, acc, a + 11 * L);
-        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * L), a31 = FloatVector.fromArray(S, acc, a + 13 * L);
-        FloatVector a32 = FloatVector.fromArray(S, acc, a + 14 * L), a33 = FloatVector.fromArray(S, acc, a + 15 * L);
-        for (int k = 0; k < len; k += L) {
+    /** 4 rows x the 4 inputs at {@code x0..x3}; accumulator (row i, input j) at {@code acc[a + (i * 4 + j) * G]}, lanes p.. of it. */
+    private static void tile4(float[] w, int len, float[] x, int x0, int x1, int x2, int x3, float[] acc, int a, int p) {
+        a += p;
+        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + G);
+        FloatVector a02 = FloatVector.fromArray(S, acc, a + 2 * G), a03 = FloatVector.fromArray(S, acc, a + 3 * G);
+        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * G), a11 = FloatVector.fromArray(S, acc, a + 5 * G);
+        FloatVector a12 = FloatVector.fromArray(S, acc, a + 6 * G), a13 = FloatVector.fromArray(S, acc, a + 7 * G);
+        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * G), a21 = FloatVector.fromArray(S, acc, a + 9 * G);
+        FloatVector a22 = FloatVector.fromArray(S, acc, a + 10 * G), a23 = FloatVector.fromArray(S, acc, a + 11 * G);
+        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * G), a31 = FloatVector.fromArray(S, acc, a + 13 * G);
+        FloatVector a32 = FloatVector.fromArray(S, acc, a + 14 * G), a33 = FloatVector.fromArray(S, acc, a + 15 * G);
+        for (int k = p; k < len; k += G) {
             FloatVector w0 = FloatVector.fromArray(S, w, k);
             FloatVector w1 = FloatVector.fromArray(S, w, CHUNK + k);
             FloatVector w2 = FloatVector.fromArray(S, w, 2 * CHUNK + k);
@@ -101,20 +109,21 @@ final class MatMul {
             v = FloatVector.fromArray(S, x, x3 + k);
             a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
         }
-        a00.intoArray(acc, a); a01.intoArray(acc, a + L); a02.intoArray(acc, a + 2 * L); a03.intoArray(acc, a + 3 * L);
-        a10.intoArray(acc, a + 4 * L); a11.intoArray(acc, a + 5 * L); a12.intoArray(acc, a + 6 * L); a13.intoArray(acc, a + 7 * L);
-        a20.intoArray(acc, a + 8 * L); a21.intoArray(acc, a + 9 * L); a22.intoArray(acc, a + 10 * L); a23.intoArray(acc, a + 11 * L);
-        a30.intoArray(acc, a + 12 * L); a31.intoArray(acc, a + 13 * L); a32.intoArray(acc, a + 14 * L); a33.intoArray(acc, a + 15 * L);
+        a00.intoArray(acc, a); a01.intoArray(acc, a + G); a02.intoArray(acc, a + 2 * G); a03.intoArray(acc, a + 3 * G);
+        a10.intoArray(acc, a + 4 * G); a11.intoArray(acc, a + 5 * G); a12.intoArray(acc, a + 6 * G); a13.intoArray(acc, a + 7 * G);
+        a20.intoArray(acc, a + 8 * G); a21.intoArray(acc, a + 9 * G); a22.intoArray(acc, a + 10 * G); a23.intoArray(acc, a + 11 * G);
+        a30.intoArray(acc, a + 12 * G); a31.intoArray(acc, a + 13 * G); a32.intoArray(acc, a + 14 * G); a33.intoArray(acc, a + 15 * G);
     }
 
     /** 4 rows x the 2 inputs at {@code xo} and {@code xo + cols}, accumulators for inputs 0 and 1 of the tile. */
-    private static void tile2(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a) {
-        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + L);
-        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * L), a11 = FloatVector.fromArray(S, acc, a + 5 * L);
-        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * L), a21 = FloatVector.fromArray(S, acc, a + 9 * L);
-        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * L), a31 = FloatVector.fromArray(S, acc, a + 13 * L);
+    private static void tile2(float[] w, int len, float[] x, int xo, int cols, float[] acc, int a, int p) {
+        a += p;
+        FloatVector a00 = FloatVector.fromArray(S, acc, a), a01 = FloatVector.fromArray(S, acc, a + G);
+        FloatVector a10 = FloatVector.fromArray(S, acc, a + 4 * G), a11 = FloatVector.fromArray(S, acc, a + 5 * G);
+        FloatVector a20 = FloatVector.fromArray(S, acc, a + 8 * G), a21 = FloatVector.fromArray(S, acc, a + 9 * G);
+        FloatVector a30 = FloatVector.fromArray(S, acc, a + 12 * G), a31 = FloatVector.fromArray(S, acc, a + 13 * G);
         int x1 = xo + cols;
-        for (int k = 0; k < len; k += L) {
+        for (int k = p; k < len; k += G) {
             FloatVector w0 = FloatVector.fromArray(S, w, k);
             FloatVector w1 = FloatVector.fromArray(S, w, CHUNK + k);
             FloatVector w2 = FloatVector.fromArray(S, w, 2 * CHUNK + k);
@@ -124,32 +133,33 @@ final class MatMul {
             v = FloatVector.fromArray(S, x, x1 + k);
             a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
         }
-        a00.intoArray(acc, a); a01.intoArray(acc, a + L);
-        a10.intoArray(acc, a + 4 * L); a11.intoArray(acc, a + 5 * L);
-        a20.intoArray(acc, a + 8 * L); a21.intoArray(acc, a + 9 * L);
-        a30.intoArray(acc, a + 12 * L); a31.intoArray(acc, a + 13 * L);
+        a00.intoArray(acc, a); a01.intoArray(acc, a + G);
+        a10.intoArray(acc, a + 4 * G); a11.intoArray(acc, a + 5 * G);
+        a20.intoArray(acc, a + 8 * G); a21.intoArray(acc, a + 9 * G);
+        a30.intoArray(acc, a + 12 * G); a31.intoArray(acc, a + 13 * G);
     }
 
     /**
-     * 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * L}. Two accumulators per row over
+     * 4 rows x the input at {@code xo}; accumulators at {@code a + i * 4 * G}. Two accumulators per row over
      * alternate vectors: with one, 4 chains of dependent fused multiply-adds left the FMA units idle.
      */
-    private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a) {
-        FloatVector a0 = FloatVector.fromArray(S, acc, a), a1 = FloatVector.fromArray(S, acc, a + 4 * L);
-        FloatVector a2 = FloatVector.fromArray(S, acc, a + 8 * L), a3 = FloatVector.fromArray(S, acc, a + 12 * L);
+    private static void tile1(float[] w, int len, float[] x, int xo, float[] acc, int a, int p) {
+        a += p;
+        FloatVector a0 = FloatVector.fromArray(S, acc, a), a1 = FloatVector.fromArray(S, acc, a + 4 * G);
+        FloatVector a2 = FloatVector.fromArray(S, acc, a + 8 * G), a3 = FloatVector.fromArray(S, acc, a + 12 * G);
         FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-        int k = 0;
-        for (; k + L < len; k += 2 * L) {
+        int k = p;
+        for (; k + G < len; k += 2 * G) {
             FloatVector v = FloatVector.fromArray(S, x, xo + k);
             a0 = FloatVector.fromArray(S, w, k).fma(v, a0);
             a1 = FloatVector.fromArray(S, w, CHUNK + k).fma(v, a1);
             a2 = FloatVector.fromArray(S, w, 2 * CHUNK + k).fma(v, a2);
             a3 = FloatVector.fromArray(S, w, 3 * CHUNK + k).fma(v, a3);
-            FloatVector u = FloatVector.fromArray(S, x, xo + k + L);
-            b0 = FloatVector.fromArray(S, w, k + L).fma(u, b0);
-            b1 = FloatVector.fromArray(S, w, CHUNK + k + L).fma(u, b1);
-            b2 = FloatVector.fromArray(S, w, 2 * CHUNK + k + L).fma(u, b2);
-            b3 = FloatVector.fromArray(S, w, 3 * CHUNK + k + L).fma(u, b3);
+            FloatVector u = FloatVector.fromArray(S, x, xo + k + G);
+            b0 = FloatVector.fromArray(S, w, k + G).fma(u, b0);
+            b1 = FloatVector.fromArray(S, w, CHUNK + k + G).fma(u, b1);
+            b2 = FloatVector.fromArray(S, w, 2 * CHUNK + k + G).fma(u, b2);
+            b3 = FloatVector.fromArray(S, w, 3 * CHUNK + k + G).fma(u, b3);
         }
         if (k < len) {
             FloatVector v = FloatVector.fromArray(S, x, xo + k);
@@ -158,7 +168,7 @@ final class MatMul {
             a2 = FloatVector.fromArray(S, w, 2 * CHUNK + k).fma(v, a2);
             a3 = FloatVector.fromArray(S, w, 3 * CHUNK + k).fma(v, a3);
         }
-        a0.add(b0).intoArray(acc, a); a1.add(b1).intoArray(acc, a + 4 * L);
-        a2.add(b2).intoArray(acc, a + 8 * L); a3.add(b3).intoArray(acc, a + 12 * L);
+        a0.add(b0).intoArray(acc, a); a1.add(b1).intoArray(acc, a + 4 * G);
+        a2.add(b2).intoArray(acc, a + 8 * G); a3.add(b3).intoArray(acc, a + 12 * G);
     }
 }

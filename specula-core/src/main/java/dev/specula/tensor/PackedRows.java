@@ -79,9 +79,12 @@ final class PackedRows {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Whether products with {@code cols}-wide Q4_0/Q8_0 rows run here (on the repacked weights). */
+    /**
+     * Whether products with {@code cols}-wide Q4_0/Q8_0 rows take this kernel's arithmetic: here on the repacked
+     * weights with 16 float lanes, else in {@link PackedTwin} on the file's layout.
+     */
     static boolean reads(int cols) {
-        return SUPPORTED && cols % 32 == 0 && cols >= 512;
+        return cols % 32 == 0 && cols >= 512;
     }
 
     /**

@@ -19,6 +19,8 @@ final class Product implements Parallel.RangeTask {
     private final Q8Activations inputs = new Q8Activations();
     /** Inputs of the Java kernel on repacked weights (PackedRows), used when javaPacked. */
     private final PackedInputs packedInputs = new PackedInputs();
+    /** Its inputs where PackedRows cannot run (fewer than 16 float lanes): {@link PackedTwin}, the same bits. */
+    private final PackedTwin.Inputs twinInputs = new PackedTwin.Inputs();
     private boolean javaPacked;
     /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
     private final Q8KActivations kInputs = new Q8KActivations();
@@ -62,9 +64,11 @@ final class Product implements Parallel.RangeTask {
             p.packed = NativeKernels.readsPacked(p.level, m.cols());
             NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
             p.weights = p.packed ? m.packed(pool) : m.data();
-        } else if (p.javaPacked) {
+        } else if (p.javaPacked && PackedRows.SUPPORTED) {
             p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
             p.weights = m.packed(pool);
+        } else if (p.javaPacked) {
+            p.twinInputs.build(x, batch, m.cols());
         } else {
             InputRounding rounding = m.format().inputRounding();
             int n = batch * m.cols();
@@ -123,7 +127,7 @@ final class Product implements Parallel.RangeTask {
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
         boolean packed = Backend.usesNative()
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
-                : readsPackedInJava(type, m.cols(), 1);
+                : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
         if (packed) m.packed(pool);
     }
 
@@ -136,8 +140,11 @@ final class Product implements Parallel.RangeTask {
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());
-        } else if (javaPacked) {
+        } else if (javaPacked && PackedRows.SUPPORTED) {
             PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
+                    out, mat.rows());
+        } else if (javaPacked) {
+            PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,
                     out, mat.rows());
         } else {
             mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());

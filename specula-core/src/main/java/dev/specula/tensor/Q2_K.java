@@ -61,21 +61,21 @@ public final class Q2_K extends KQuantFormat {
 
     @Override
     float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
-        long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            float d = Lanes.half(data, block + 80);
-            float dmin = Lanes.half(data, block + 82);
-            for (int i = 0; i < 16; i += N) {
-                IntVector s = Lanes.bytes(data, block + i);
-                Lanes.toFloat(s.and(0xf)).mul(d).intoArray(sc, i);
-                accMin = Lanes.toFloat(s.lanewise(VectorOperators.LSHR, 4)).mul(dmin)
-                        .fma(FloatVector.fromArray(F, sums, sb + i), accMin);
-            }
-            for (int h = 0; h < 2; h++) {
-                for (int t = 0; t < 2; t++) {
-                    for (int k = 0; k < 16; k += N) {
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes), into sc[16 + p..]
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector accMin = FloatVector.zero(F);
+            long block = index / QK * BYTES;
+            for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+                float d = Lanes.half(data, block + 80);
+                float dmin = Lanes.half(data, block + 82);
+                for (int i = 0; i < 16; i += N) {
+                    Lanes.toFloat(Lanes.bytes(data, block + i).and(0xf)).mul(d).intoArray(sc, i);
+                }
+                accMin = Lanes.toFloat(Lanes.bytes(data, block + p).lanewise(VectorOperators.LSHR, 4)).mul(dmin)
+                        .fma(FloatVector.fromArray(F, sums, sb + p), accMin);
+                for (int h = 0; h < 2; h++) {
+                    for (int t = 0; t < 2; t++) {
+                        int k = p;
                         IntVector q = Lanes.bytes(data, block + 16 + 32 * h + 16 * t + k);
                         for (int j = 0; j < 4; j++) {
                             FloatVector xv = FloatVector.fromArray(F, x, xb + 128 * h + 32 * j + 16 * t + k);
@@ -85,9 +85,9 @@ public final class Q2_K extends KQuantFormat {
                     }
                 }
             }
+            acc.sub(accMin).intoArray(sc, 16 + p); // the lanes go through memory: see LaneSum.of(float[], int)
         }
-        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
-        return LaneSum.of(sc, N);
+        return LaneSum.of16(sc, 16);
     }
 
     /**

@@ -66,24 +66,27 @@ public final class Q3_K extends KQuantFormat {
         return (low | (high << 4)) - 32;
     }
 
-    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
-    // 16 bytes from 2 before the scale field, so as not to read past the block: scale byte i is lane 2 + i
-    private static final VectorShuffle<Integer> LOW_BYTE =
-            VectorShuffle.fromValues(I16, 2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5, 6, 7, 8, 9);
-    private static final VectorShuffle<Integer> TOP_BYTE =
-            VectorShuffle.fromValues(I16, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13);
-    private static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
-            new int[] {0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
-    private static final IntVector TOP_SHIFT = IntVector.fromArray(I16,
-            new int[] {0, 0, 0, 0, 2, 2, 2, 2, 4, 4, 4, 4, 6, 6, 6, 6}, 0);
+    /** The 512-bit constants of the 16-lane path, made only where that path runs (N = 16). */
+    private static final class Wide {
+        static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+        // 16 bytes from 2 before the scale field, so as not to read past the block: scale byte i is lane 2 + i
+        static final VectorShuffle<Integer> LOW_BYTE =
+                VectorShuffle.fromValues(I16, 2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5, 6, 7, 8, 9);
+        static final VectorShuffle<Integer> TOP_BYTE =
+                VectorShuffle.fromValues(I16, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13);
+        static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
+                new int[] {0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
+        static final IntVector TOP_SHIFT = IntVector.fromArray(I16,
+                new int[] {0, 0, 0, 0, 2, 2, 2, 2, 4, 4, 4, 4, 6, 6, 6, 6}, 0);
+    }
 
     /** {@code d · (sc_j - 32)} for the 16 scales of the block at {@code block}, into {@code out[0..16)}. */
     static void scales(MemorySegment data, long block, float[] out) {
         float d = Lanes.half(data, block + 108);
         if (N == 16) {
             IntVector q = Lanes.bytes(data, block + 94);
-            IntVector low = q.rearrange(LOW_BYTE).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(0xf);
-            IntVector top = q.rearrange(TOP_BYTE).lanewise(VectorOperators.LSHR, TOP_SHIFT).and(3);
+            IntVector low = q.rearrange(Wide.LOW_BYTE).lanewise(VectorOperators.LSHR, Wide.LOW_SHIFT).and(0xf);
+            IntVector top = q.rearrange(Wide.TOP_BYTE).lanewise(VectorOperators.LSHR, Wide.TOP_SHIFT).and(3);
             Lanes.toFloat(low.or(top.lanewise(VectorOperators.LSHL, 4)).sub(32)).mul(d).intoArray(out, 0);
         } else {
             for (int j = 0; j < 16; j++) out[j] = d * scale(data, block + 96, j);
@@ -101,16 +104,15 @@ public final class Q3_K extends KQuantFormat {
 
     @Override
     float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accOffset = FloatVector.zero(F);
-        long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            scales(data, block, sc);
-            for (int i = 0; i < 16; i += N) {
-                accOffset = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accOffset);
-            }
-            for (int t = 0; t < 2; t++) {
-                for (int k = 0; k < 16; k += N) {
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes), into sc[16 + p..]
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector accOffset = FloatVector.zero(F);
+            long block = index / QK * BYTES;
+            for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+                scales(data, block, sc);
+                accOffset = FloatVector.fromArray(F, sc, p).fma(FloatVector.fromArray(F, sums, sb + p), accOffset);
+                for (int t = 0; t < 2; t++) {
+                    int k = p;
                     IntVector hm = Lanes.bytes(data, block + 16 * t + k).lanewise(VectorOperators.LSHL, 2);
                     for (int h = 0; h < 2; h++) {
                         IntVector q = Lanes.bytes(data, block + 32 + 32 * h + 16 * t + k);
@@ -122,9 +124,9 @@ public final class Q3_K extends KQuantFormat {
                     }
                 }
             }
+            acc.sub(accOffset.mul(4f)).intoArray(sc, 16 + p); // the lanes go through memory: see LaneSum.of(float[], int)
         }
-        acc.sub(accOffset.mul(4f)).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
-        return LaneSum.of(sc, N);
+        return LaneSum.of16(sc, 16);
     }
 
     /**

@@ -18,8 +18,7 @@ public final class Q4_0 implements TensorFormat {
 
     static final int BLOCK = 32;
     static final int BYTES = 18;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> B = S.length() == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Float> S = Lanes.F;
     private static final int L = S.length();
 
     private Q4_0() {}
@@ -39,7 +38,7 @@ public final class Q4_0 implements TensorFormat {
         for (int o = outOffset, end = outOffset + n; o < end; o += BLOCK, off += BYTES) {
             float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
             for (int h = 0; h < BLOCK / 2; h += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
+                ByteVector q = Lanes.byteVector(data, off + 2 + h);
                 ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
                         .and((byte) 0x0F).sub((byte) 8);
@@ -64,30 +63,29 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
-    /** Two accumulators over alternating blocks, so that consecutive fused multiply-adds do not wait on each other. */
+    /**
+     * In {@link Q4_0Rows}' order, so that a value is the same through either: each weight (q - 8)·d rounded to
+     * float, one accumulator, the block's low half then its high half.
+     */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        long off = index / BLOCK * BYTES;
         int blocks = n / BLOCK;
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
-        for (int i = 0; i < blocks; i++, off += BYTES) {
-            FloatVector s = FloatVector.zero(S);
-            int xo = xOffset + i * BLOCK;
-            for (int h = 0; h < BLOCK / 2; h += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, off + 2 + h, ByteOrder.LITTLE_ENDIAN);
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += L) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            long off = index / BLOCK * BYTES;
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = 0, xo = xOffset + p; i < blocks; i++, off += BYTES, xo += BLOCK) {
+                ByteVector q = Lanes.byteVector(data, off + 2 + p);
                 ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
                         .and((byte) 0x0F).sub((byte) 8);
-                s = ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).fma(FloatVector.fromArray(S, x, xo + h), s);
-                s = ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0))
-                        .fma(FloatVector.fromArray(S, x, xo + BLOCK / 2 + h), s);
+                float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
+                acc = ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo), acc);
+                acc = ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo + BLOCK / 2), acc);
             }
-            float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
-            if ((i & 1) == 0) acc0 = s.fma(FloatVector.broadcast(S, d), acc0);
-            else acc1 = s.fma(FloatVector.broadcast(S, d), acc1);
+            acc.intoArray(lanes, p);
         }
-        return LaneSum.of(acc0.add(acc1));
+        return LaneSum.of16(lanes, 0);
     }
 
     /**

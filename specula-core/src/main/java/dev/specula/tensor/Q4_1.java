@@ -41,24 +41,24 @@ public final class Q4_1 implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);    // Σ d · Σ q x
-        FloatVector accMin = FloatVector.zero(F); // Σ m · Σ x
-        long block = index / QK * BYTES;
-        for (int xi = xOffset; xi < xOffset + n; xi += QK, block += BYTES) {
-            FloatVector qx = FloatVector.zero(F);
-            FloatVector xs = FloatVector.zero(F);
-            for (int k = 0; k < QK / 2; k += N) {
-                IntVector q = Lanes.bytes(data, block + 4 + k);
-                FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
-                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2 + k);
-                qx = Lanes.toFloat(q.and(0xf)).fma(x0, qx);
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            FloatVector acc = FloatVector.zero(F);    // Σ d · Σ q x
+            FloatVector accMin = FloatVector.zero(F); // Σ m · Σ x
+            long block = index / QK * BYTES;
+            for (int xi = xOffset + p; xi < xOffset + n; xi += QK, block += BYTES) {
+                IntVector q = Lanes.bytes(data, block + 4 + p);
+                FloatVector x0 = FloatVector.fromArray(F, x, xi);
+                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2);
+                FloatVector qx = Lanes.toFloat(q.and(0xf)).fma(x0, FloatVector.zero(F));
                 qx = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(x1, qx);
-                xs = xs.add(x0).add(x1);
+                FloatVector xs = FloatVector.zero(F).add(x0).add(x1);
+                acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
+                accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
             }
-            acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
-            accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
+            acc.add(accMin).intoArray(lanes, p);
         }
-        return LaneSum.of(acc.add(accMin));
+        return LaneSum.of16(lanes, 0);
     }
 
     @Override

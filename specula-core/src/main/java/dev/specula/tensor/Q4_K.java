@@ -67,49 +67,51 @@ public final class Q4_K extends KQuantFormat {
 
     @Override
     float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
-        FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
-        FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
-        long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            scalesAndMins(data, block, sc);
-            for (int i = 0; i < 16; i += N) {
-                accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes), into sc[16 + p..]
+            FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
+            FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
+            long block = index / QK * BYTES;
+            for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+                scalesAndMins(data, block, sc);
+                accMin = FloatVector.fromArray(F, sc, p).fma(FloatVector.fromArray(F, sums, sb + p), accMin);
+                // 32 quant bytes a step: the low nibbles are values 64g.. of sub-block 2g, the high ones 64g + 32..
+                for (int g = 0; g < 4; g++) {
+                    int xi = xb + 64 * g + p;
+                    IntVector q0 = Lanes.bytes(data, block + 16 + 32 * g + p);
+                    IntVector q1 = Lanes.bytes(data, block + 16 + 32 * g + 16 + p);
+                    FloatVector lo = Lanes.toFloat(q0.and(0xf)).mul(FloatVector.fromArray(F, x, xi));
+                    lo = Lanes.toFloat(q1.and(0xf)).fma(FloatVector.fromArray(F, x, xi + 16), lo);
+                    FloatVector hi = Lanes.toFloat(q0.lanewise(VectorOperators.LSHR, 4))
+                            .mul(FloatVector.fromArray(F, x, xi + 32));
+                    hi = Lanes.toFloat(q1.lanewise(VectorOperators.LSHR, 4))
+                            .fma(FloatVector.fromArray(F, x, xi + 48), hi);
+                    acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
+                    acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
+                }
             }
-            // 2N quant bytes a step: the low nibbles are values 64g + c.. of sub-block 2g, the high ones 64g + 32 + c..
-            for (int c = 0; c < 128; c += 2 * N) {
-                int g = c / 32;
-                int xi = xb + 64 * g + c % 32;
-                IntVector q0 = Lanes.bytes(data, block + 16 + c);
-                IntVector q1 = Lanes.bytes(data, block + 16 + c + N);
-                FloatVector lo = Lanes.toFloat(q0.and(0xf)).mul(FloatVector.fromArray(F, x, xi));
-                lo = Lanes.toFloat(q1.and(0xf)).fma(FloatVector.fromArray(F, x, xi + N), lo);
-                FloatVector hi = Lanes.toFloat(q0.lanewise(VectorOperators.LSHR, 4))
-                        .mul(FloatVector.fromArray(F, x, xi + 32));
-                hi = Lanes.toFloat(q1.lanewise(VectorOperators.LSHR, 4))
-                        .fma(FloatVector.fromArray(F, x, xi + 32 + N), hi);
-                acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
-                acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
-            }
+            acc.sub(accMin).intoArray(sc, 16 + p); // the lanes go through memory: see LaneSum.of(float[], int)
         }
-        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
-        return LaneSum.of(sc, N);
+        return LaneSum.of16(sc, 16);
     }
 
-    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
-    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
-    /** For lanes 0..7 (scales) and 8..15 (mins) of 16 bytes from the scale field: the byte with the low bits. */
-    private static final VectorShuffle<Integer> LOW_BYTE =
-            VectorShuffle.fromValues(I16, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11);
-    /** ... the byte whose top two bits are the high bits (lanes 4..7 and 12..15 only). */
-    private static final VectorShuffle<Integer> TOP_BYTE =
-            VectorShuffle.fromValues(I16, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7);
-    private static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
-            new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
-    private static final IntVector LOW_MASK = IntVector.fromArray(I16,
-            new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0);
-    private static final IntVector TOP_MASK = IntVector.fromArray(I16,
-            new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0);
-    private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F16, 0xff00L);
+    /** The 512-bit constants of the 16-lane path, made only where that path runs (N = 16). */
+    private static final class Wide {
+        static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+        static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+        /** For lanes 0..7 (scales) and 8..15 (mins) of 16 bytes from the scale field: the byte with the low bits. */
+        static final VectorShuffle<Integer> LOW_BYTE =
+                VectorShuffle.fromValues(I16, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11);
+        /** ... the byte whose top two bits are the high bits (lanes 4..7 and 12..15 only). */
+        static final VectorShuffle<Integer> TOP_BYTE =
+                VectorShuffle.fromValues(I16, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7);
+        static final IntVector LOW_SHIFT = IntVector.fromArray(I16,
+                new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0);
+        static final IntVector LOW_MASK = IntVector.fromArray(I16,
+                new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0);
+        static final IntVector TOP_MASK = IntVector.fromArray(I16,
+                new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0);
+        static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F16, 0xff00L);
+    }
 
     /**
      * Unpacks the block's {@code d·sc_j} into {@code sc[0..8)} and {@code dmin·m_j} into {@code sc[8..16)}:
@@ -128,10 +130,10 @@ public final class Q4_K extends KQuantFormat {
     static void scalesMins16(MemorySegment data, long block, float[] out) {
         // 16 bytes from the 12-byte scale field on: the 4 beyond it are quants, and no lane reads them
         IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 4,
-                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
-        IntVector low = q.rearrange(LOW_BYTE).lanewise(VectorOperators.LSHR, LOW_SHIFT).and(LOW_MASK);
-        IntVector top = q.rearrange(TOP_BYTE).lanewise(VectorOperators.LSHR, 2).and(TOP_MASK);
-        FloatVector factor = FloatVector.broadcast(F16, Lanes.half(data, block)).blend(Lanes.half(data, block + 2), MIN_LANES);
+                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, Wide.I16, 0);
+        IntVector low = q.rearrange(Wide.LOW_BYTE).lanewise(VectorOperators.LSHR, Wide.LOW_SHIFT).and(Wide.LOW_MASK);
+        IntVector top = q.rearrange(Wide.TOP_BYTE).lanewise(VectorOperators.LSHR, 2).and(Wide.TOP_MASK);
+        FloatVector factor = FloatVector.broadcast(Wide.F16, Lanes.half(data, block)).blend(Lanes.half(data, block + 2), Wide.MIN_LANES);
         ((FloatVector) low.or(top).convert(VectorOperators.I2F, 0)).mul(factor).intoArray(out, 0);
     }
 

@@ -55,23 +55,23 @@ public final class Q5_0 implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        IntVector lane = IntVector.zero(I).addIndex(1);
-        long block = index / QK * BYTES;
-        for (int xi = xOffset; xi < xOffset + n; xi += QK, block += BYTES) {
-            int qh = data.get(Layouts.INT, block + 2);
-            FloatVector qx = FloatVector.zero(F);
-            for (int k = 0; k < QK / 2; k += N) {
-                IntVector q = Lanes.bytes(data, block + 6 + k);
-                IntVector shift = lane.add(k);
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            FloatVector acc = FloatVector.zero(F);
+            IntVector shift = IntVector.zero(I).addIndex(1).add(p);
+            long block = index / QK * BYTES;
+            for (int xi = xOffset + p; xi < xOffset + n; xi += QK, block += BYTES) {
+                int qh = data.get(Layouts.INT, block + 2);
+                IntVector q = Lanes.bytes(data, block + 6 + p);
                 IntVector q0 = low(q, qh, shift).sub(16);
                 IntVector q1 = high(q, qh, shift).sub(16);
-                qx = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi + k), qx);
-                qx = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + QK / 2 + k), qx);
+                FloatVector qx = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi), FloatVector.zero(F));
+                qx = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + QK / 2), qx);
+                acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
             }
-            acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
+            acc.intoArray(lanes, p);
         }
-        return LaneSum.of(acc);
+        return LaneSum.of16(lanes, 0);
     }
 
     @Override

@@ -45,29 +45,28 @@ public final class Q5_1 implements TensorFormat {
 
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
-        IntVector lane = IntVector.zero(I).addIndex(1);
-        long block = index / QK * BYTES;
-        for (int xi = xOffset; xi < xOffset + n; xi += QK, block += BYTES) {
-            int qh = data.get(Layouts.INT, block + 4);
-            FloatVector qx = FloatVector.zero(F);
-            FloatVector xs = FloatVector.zero(F);
-            for (int k = 0; k < QK / 2; k += N) {
-                IntVector q = Lanes.bytes(data, block + 8 + k);
-                IntVector shift = lane.add(k);
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector accMin = FloatVector.zero(F);
+            IntVector shift = IntVector.zero(I).addIndex(1).add(p);
+            long block = index / QK * BYTES;
+            for (int xi = xOffset + p; xi < xOffset + n; xi += QK, block += BYTES) {
+                int qh = data.get(Layouts.INT, block + 4);
+                IntVector q = Lanes.bytes(data, block + 8 + p);
                 IntVector q0 = Q5_0.low(q, qh, shift);
                 IntVector q1 = Q5_0.high(q, qh, shift);
-                FloatVector x0 = FloatVector.fromArray(F, x, xi + k);
-                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2 + k);
-                qx = Lanes.toFloat(q0).fma(x0, qx);
+                FloatVector x0 = FloatVector.fromArray(F, x, xi);
+                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2);
+                FloatVector qx = Lanes.toFloat(q0).fma(x0, FloatVector.zero(F));
                 qx = Lanes.toFloat(q1).fma(x1, qx);
-                xs = xs.add(x0).add(x1);
+                FloatVector xs = FloatVector.zero(F).add(x0).add(x1);
+                acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
+                accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
             }
-            acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
-            accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
+            acc.add(accMin).intoArray(lanes, p);
         }
-        return LaneSum.of(acc.add(accMin));
+        return LaneSum.of16(lanes, 0);
     }
 
     @Override

@@ -65,35 +65,35 @@ public final class Q5_K extends KQuantFormat {
 
     @Override
     float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
-        FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
-        FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
-        long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            Q4_K.scalesAndMins(data, block, sc);
-            for (int i = 0; i < 16; i += N) {
-                accMin = FloatVector.fromArray(F, sc, i).fma(FloatVector.fromArray(F, sums, sb + i), accMin);
-            }
-            for (int g = 0; g < 4; g++) {
-                FloatVector lo = FloatVector.zero(F);
-                FloatVector hi = FloatVector.zero(F);
-                int xi = xb + 64 * g;
-                for (int k = 0; k < 32; k += N) {
-                    IntVector q = Lanes.bytes(data, block + 48 + 32 * g + k);
-                    // bit 2g of the high-bit byte to bit 4 (low nibbles), bit 2g+1 to bit 5 (high nibbles)
-                    IntVector h = Lanes.bytes(data, block + 16 + k)
-                            .lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, 2 * g);
-                    IntVector q0 = q.and(0xf).or(h.and(0x10));
-                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4)
-                            .or(h.lanewise(VectorOperators.LSHR, 1).and(0x10));
-                    lo = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi + k), lo);
-                    hi = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + 32 + k), hi);
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes), into sc[16 + p..]
+            FloatVector acc = FloatVector.zero(F);    // Σ d·sc_j · Σ q x
+            FloatVector accMin = FloatVector.zero(F); // Σ dmin·m_j · Σ x
+            long block = index / QK * BYTES;
+            for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+                Q4_K.scalesAndMins(data, block, sc);
+                accMin = FloatVector.fromArray(F, sc, p).fma(FloatVector.fromArray(F, sums, sb + p), accMin);
+                for (int g = 0; g < 4; g++) {
+                    FloatVector lo = FloatVector.zero(F);
+                    FloatVector hi = FloatVector.zero(F);
+                    int xi = xb + 64 * g;
+                    for (int k = p; k < 32; k += 16) {
+                        IntVector q = Lanes.bytes(data, block + 48 + 32 * g + k);
+                        // bit 2g of the high-bit byte to bit 4 (low nibbles), bit 2g+1 to bit 5 (high nibbles)
+                        IntVector h = Lanes.bytes(data, block + 16 + k)
+                                .lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, 2 * g);
+                        IntVector q0 = q.and(0xf).or(h.and(0x10));
+                        IntVector q1 = q.lanewise(VectorOperators.LSHR, 4)
+                                .or(h.lanewise(VectorOperators.LSHR, 1).and(0x10));
+                        lo = Lanes.toFloat(q0).fma(FloatVector.fromArray(F, x, xi + k), lo);
+                        hi = Lanes.toFloat(q1).fma(FloatVector.fromArray(F, x, xi + 32 + k), hi);
+                    }
+                    acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
+                    acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
                 }
-                acc = lo.fma(FloatVector.broadcast(F, sc[2 * g]), acc);
-                acc = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), acc);
             }
+            acc.sub(accMin).intoArray(sc, 16 + p); // the lanes go through memory: see LaneSum.of(float[], int)
         }
-        acc.sub(accMin).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
-        return LaneSum.of(sc, N);
+        return LaneSum.of16(sc, 16);
     }
 
     /**

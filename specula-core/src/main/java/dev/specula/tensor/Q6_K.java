@@ -62,38 +62,39 @@ public final class Q6_K extends KQuantFormat {
 
     @Override
     float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] sc) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accOffset = FloatVector.zero(F);
-        long block = index / QK * BYTES;
-        for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
-            // the 16 scales times d, unpacked with vectors and broadcast from memory (see KScratch)
-            float d = Lanes.half(data, block + 208);
-            for (int i = 0; i < 16; i += N) {
-                FloatVector s = Lanes.toFloat(Lanes.signedBytes(data, block + 192 + i)).mul(d);
-                s.intoArray(sc, i);
-                accOffset = s.fma(FloatVector.fromArray(F, sums, sb + i), accOffset);
-            }
-            // quarters j and j + 2 of each half share their low bytes (low and high nibbles); one loop body
-            // serves all four, which keeps the method small enough for C2 to inline every vector operation
-            for (int h = 0; h < 2; h++) {
-                for (int j = 0; j < 2; j++) {
-                    int s = 8 * h + 2 * j;
-                    for (int l = 0; l < 32; l += N) {
-                        IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
-                        IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
-                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
-                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
-                        int xi = xb + 128 * h + 32 * j + l;
-                        acc = Lanes.toFloat(q0).mul(FloatVector.fromArray(F, x, xi))
-                                .fma(FloatVector.broadcast(F, sc[s + l / 16]), acc);
-                        acc = Lanes.toFloat(q1).mul(FloatVector.fromArray(F, x, xi + 64))
-                                .fma(FloatVector.broadcast(F, sc[s + 4 + l / 16]), acc);
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes), into sc[16 + p..]
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector accOffset = FloatVector.zero(F);
+            long block = index / QK * BYTES;
+            for (int xb = xOffset, sb = sums0; xb < xOffset + n; xb += QK, block += BYTES, sb += 16) {
+                // the 16 scales times d, unpacked with vectors and broadcast from memory (see KScratch)
+                float d = Lanes.half(data, block + 208);
+                for (int i = 0; i < 16; i += N) {
+                    Lanes.toFloat(Lanes.signedBytes(data, block + 192 + i)).mul(d).intoArray(sc, i);
+                }
+                accOffset = FloatVector.fromArray(F, sc, p).fma(FloatVector.fromArray(F, sums, sb + p), accOffset);
+                // quarters j and j + 2 of each half share their low bytes (low and high nibbles); one loop body
+                // serves all four, which keeps the method small enough for C2 to inline every vector operation
+                for (int h = 0; h < 2; h++) {
+                    for (int j = 0; j < 2; j++) {
+                        int s = 8 * h + 2 * j;
+                        for (int l = p; l < 32; l += 16) {
+                            IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
+                            IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
+                            IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
+                            IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
+                            int xi = xb + 128 * h + 32 * j + l;
+                            acc = Lanes.toFloat(q0).mul(FloatVector.fromArray(F, x, xi))
+                                    .fma(FloatVector.broadcast(F, sc[s + l / 16]), acc);
+                            acc = Lanes.toFloat(q1).mul(FloatVector.fromArray(F, x, xi + 64))
+                                    .fma(FloatVector.broadcast(F, sc[s + 4 + l / 16]), acc);
+                        }
                     }
                 }
             }
+            acc.sub(accOffset.mul(32f)).intoArray(sc, 16 + p); // the lanes go through memory: see LaneSum.of(float[], int)
         }
-        acc.sub(accOffset.mul(32f)).intoArray(sc, 0); // the lanes go through memory: see LaneSum.of(float[], int)
-        return LaneSum.of(sc, N);
+        return LaneSum.of16(sc, 16);
     }
 
     /**

@@ -21,9 +21,9 @@ import java.nio.ByteOrder;
  */
 final class Q8Activations {
     static final int BLOCK = 32;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
     private static final int L = S.length();
-    private static final VectorSpecies<Byte> B = L == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Byte> B = Lanes.B;
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
     private static final int PAIR = 192;
@@ -67,7 +67,7 @@ final class Q8Activations {
                 for (int h = 0; h < BLOCK; h += L) {
                     FloatVector r = FloatVector.fromArray(S, x, i + h).mul(id).add(ROUND).sub(ROUND);
                     sum += r.reduceLanes(VectorOperators.ADD);
-                    ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h);
+                    ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h, Lanes.FIRST); // N bytes
                 }
                 int bias = -biasPerLane * (int) sum;
                 long base = t * stride;

@@ -23,9 +23,9 @@ import java.nio.ByteOrder;
 final class Q8KActivations {
     static final int QK = 256;
     static final int PAIR = 640;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
     private static final int L = S.length();
-    private static final VectorSpecies<Byte> B = L == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Byte> B = Lanes.B;
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -101,7 +101,7 @@ final class Q8KActivations {
                 FloatVector r = FloatVector.fromArray(S, x, i + h).mul(iscale).add(ROUND).sub(ROUND)
                         .lanewise(VectorOperators.MIN, 127f);
                 sum = sum.add(r);
-                ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h);
+                ((ByteVector) r.convertShape(VectorOperators.F2B, B, 0)).intoArray(q, h, Lanes.FIRST); // N bytes
             }
             sums[j] = (int) sum.reduceLanes(VectorOperators.ADD); // small integers: exact in any order
         }

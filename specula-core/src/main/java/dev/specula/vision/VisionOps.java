@@ -104,8 +104,8 @@ final class VisionOps {
             acc.mul(scale).intoArray(scores, j);
         }
         for (; j < n; j++) {
-            float sum = 0f;
-            for (int e = 0; e < hs; e++) sum += q[qo + e] * keysT[base + e * n + j];
+            float sum = 0f; // rounded as a vector lane rounds, so that a key's score does not depend on the width
+            for (int e = 0; e < hs; e++) sum = Math.fma(keysT[base + e * n + j], q[qo + e], sum);
             scores[j] = sum * scale;
         }
     }
@@ -130,6 +130,6 @@ final class VisionOps {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             FloatVector.fromArray(S, x, xo + i).fma(a, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
         }
-        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+        for (; i < n; i++) y[yo + i] = Math.fma(x[xo + i], alpha, y[yo + i]); // as the vector lanes round
     }
 }

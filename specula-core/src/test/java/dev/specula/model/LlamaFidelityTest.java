@@ -3,6 +3,7 @@ package dev.specula.model;
 import dev.specula.sampling.Sampler;
 import dev.specula.tensor.Backend;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
  * Teacher-forced agreement with llama.cpp on every recorded text run: feed the prompt, then at each step
  * compare the logits with the recorded top-5 and feed llama.cpp's token, so one near-tie cannot derail the rest.
  * The rule for every weight format: the greedy token equals llama.cpp's wherever its recorded margin is at
- * least 0.1, and each recorded top-5 logit agrees within 2% of the step's largest logit.
+ * least 0.1, and each recorded top-5 logit agrees within what was measured (see the tolerances).
  *
  * <p>That holds because the model computes as llama.cpp's CPU backend does ({@link LlamaModel},
  * {@code InputRounding}): with 8-bit rounded activations, a last-bit difference upstream changes which
@@ -26,7 +27,12 @@ import static org.assertj.core.api.Assertions.within;
  */
 class LlamaFidelityTest {
     private static final float CLEAR_MARGIN = 0.1f;
-    private static final float RELATIVE_TOLERANCE = 0.02f;
+    /**
+     * Each top logit within this share of the step's largest logit, as measured (the same at 16, 8 and 4 float
+     * lanes, WidthInvarianceTest): F16 and F32 models at most 0.081% (stories260K), quantized ones at most 1.22%
+     * (Q5_K); {@link Deviations} prints the worst per model.
+     */
+    private static final float FLOAT_TOLERANCE = 0.001f, QUANTIZED_TOLERANCE = 0.013f;
     /** The mean over all steps is held tighter than any one logit: measured at most 0.005 (quantized). */
     private static final double MEAN_RELATIVE_TOLERANCE = 0.01;
     /**
@@ -37,6 +43,13 @@ class LlamaFidelityTest {
      * needs Q5_0 dot products bit-exact with llama.cpp's lane order. Its logits are still checked.
      */
     private static final Map<String, Integer> NEAR_TIE = Map.of("expected/tiny-llava/q5_0__text.json", 9);
+
+    private static final Deviations DEVIATIONS = new Deviations("LlamaFidelityTest");
+
+    @AfterAll
+    static void printDeviations() {
+        DEVIATIONS.print();
+    }
 
     static Stream<String> runs() {
         return ExpectedRun.textRuns();
@@ -69,6 +82,7 @@ class LlamaFidelityTest {
 
     private static void check(String name) {
         ExpectedRun run = ExpectedRun.read(name);
+        float tolerance = run.model().matches(".*-q\\d.*") ? QUANTIZED_TOLERANCE : FLOAT_TOLERANCE;
         try (LlamaModel model = TestModels.open(run.modelPath())) {
             int vocab = model.vocabSize();
             float[] logits = new float[vocab];
@@ -81,7 +95,8 @@ class LlamaFidelityTest {
                 for (float l : logits) scale = Math.max(scale, Math.abs(l));
                 for (int j = 0; j < step.topIds().length; j++) {
                     assertThat(logits[step.topIds()[j]]).as("%s step %d: logit of token %d", name, i, step.topIds()[j])
-                            .isCloseTo(step.topLogits()[j], within(RELATIVE_TOLERANCE * scale));
+                            .isCloseTo(step.topLogits()[j], within(tolerance * scale));
+                    DEVIATIONS.record(run.model(), logits[step.topIds()[j]], step.topLogits()[j], scale);
                     relativeErrors += Math.abs(logits[step.topIds()[j]] - step.topLogits()[j]) / scale;
                     compared++;
                 }

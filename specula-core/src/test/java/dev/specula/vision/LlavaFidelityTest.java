@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.specula.Fixtures;
 import dev.specula.model.LlamaModel;
+import dev.specula.model.Deviations;
 import dev.specula.model.TestModels;
 import dev.specula.sampling.Sampler;
 import org.junit.jupiter.api.AfterAll;
@@ -25,16 +26,20 @@ import static org.assertj.core.api.Assertions.within;
  * mmproj files), teacher-forced: text chunk, the image's embeddings as one batch through
  * {@code forwardEmbeddings}, text chunk, then each recorded step's logits compared and llama.cpp's token
  * fed back. The rule is the text runs' ({@code LlamaFidelityTest}): the greedy token equals llama.cpp's
- * wherever its recorded margin is at least 0.1, and each recorded top-5 logit agrees within 2% of the
- * step's largest logit. (The image embeddings themselves are checked in {@link ClipEncoderFixtureTest}.)
+ * wherever its recorded margin is at least 0.1, and each recorded top-5 logit agrees with it within what was
+ * measured, as a share of the step's largest logit (see the tolerances). (The image embeddings themselves are checked in {@link ClipEncoderFixtureTest}.)
  *
- * <p>One step is held to the 2% rule only. Our image embeddings differ from llama.cpp's by about 1e-5,
+ * <p>One step is held to the logit tolerance only. Our image embeddings differ from llama.cpp's by about 1e-5,
  * and with 8-bit rounded activations such a difference moves quantized logits by up to 0.4: llama.cpp
  * itself, given our embeddings, picks the other token at step 5 of the Q4_0 LM on shapes_160x120 (margin
  * 0.135), as we do. Holding it too needs a vision tower bit-exact with llama.cpp's.
  */
 class LlavaFidelityTest {
-    private static final float RELATIVE_TOLERANCE = 0.02f;
+    /**
+     * Each top logit within this share of the step's largest logit, as measured (the same at every vector width):
+     * F16 LMs at most 0.21% (diverse-f16), quantized ones at most 1.48% (Q5_K); {@link Deviations} prints them.
+     */
+    private static final float FLOAT_TOLERANCE = 0.0025f, QUANTIZED_TOLERANCE = 0.016f;
     private static final float CLEAR_MARGIN = 0.1f;
     /** Steps where llama.cpp fed our image embeddings disagrees with its own recording (see above). */
     private static final Map<String, Integer> EMBEDDING_SENSITIVE = Map.of("q4_0__shapes_160x120.json", 5);
@@ -49,9 +54,12 @@ class LlavaFidelityTest {
         }
     }
 
+    private static final Deviations DEVIATIONS = new Deviations("LlavaFidelityTest");
+
     @AfterAll
     static void closeEncoders() {
         ENCODERS.values().forEach(ClipEncoder::close);
+        DEVIATIONS.print();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,6 +67,7 @@ class LlavaFidelityTest {
     void teacherForcedLogitsMatchLlamaCpp(String name) throws IOException {
         JsonNode run = JSON.readTree(Fixtures.own("expected/tiny-llava/" + name).toFile());
         ImageEmbedding image = embedding(run);
+        float tolerance = run.get("model").asText().matches(".*-q\\d.*") ? QUANTIZED_TOLERANCE : FLOAT_TOLERANCE;
         try (LlamaModel model = TestModels.open(Fixtures.own(run.get("model").asText()))) {
             int vocab = model.vocabSize();
             float[] logits = new float[vocab];
@@ -77,8 +86,10 @@ class LlavaFidelityTest {
                 for (float l : logits) scale = Math.max(scale, Math.abs(l));
                 for (JsonNode entry : top) {
                     int id = entry.get(0).asInt();
+                    DEVIATIONS.record(run.get("model").asText() + " + " + run.get("mmproj").asText(), logits[id],
+                            (float) entry.get(1).asDouble(), scale);
                     assertThat(logits[id]).as("%s step %d: logit of token %d", name, i, id)
-                            .isCloseTo((float) entry.get(1).asDouble(), within(RELATIVE_TOLERANCE * scale));
+                            .isCloseTo((float) entry.get(1).asDouble(), within(tolerance * scale));
                 }
                 int token = step.get("token").asInt();
                 boolean sensitive = EMBEDDING_SENSITIVE.getOrDefault(name, -1) == i;
