@@ -6,14 +6,14 @@ import dev.specula.bench.ModelTimer;
 import dev.specula.gguf.GgufFile;
 import dev.specula.gguf.GgufValue;
 import dev.specula.gguf.TensorInfo;
-import dev.specula.model.LlamaModel;
+import dev.specula.engine.Engine;
+import dev.specula.engine.EngineConfig;
 import dev.specula.synth.LlamaShape;
 import dev.specula.synth.LlamaSynth;
 import dev.specula.synth.SynthVocabulary;
 import dev.specula.tensor.Backend;
 import dev.specula.tensor.GgmlType;
 import dev.specula.tensor.MemoryBandwidth;
-import dev.specula.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,18 +73,20 @@ final class BenchPerfCommand implements Callable<Integer> {
                     nThreads, bw.medianGbs(), bw.minGbs(), bw.maxGbs());
         }
         ArrayNode results = root.putArray("results");
-        try (Parallel pool = new Parallel(nThreads); GgufFile file = GgufFile.open(path)) {
+        try (GgufFile file = GgufFile.open(path)) {
             long weightBytes = file.tensorList().stream().filter(t -> !t.name().equals("token_embd.weight"))
                     .mapToLong(TensorInfo::byteSize).sum();
             root.put("weight_bytes_per_token", weightBytes);
-            LlamaModel loaded;
+            // Loaded through the engine API like every other command; the timer runs on a session's target.
+            EngineConfig config = EngineConfig.of(path).withThreads(nThreads).withContextLength(1024);
+            Engine loaded;
             try (Progress p = Progress.start("paging in " + path.getFileName(), !quiet && !json)) {
-                loaded = LlamaModel.load(file, pool, LlamaModel.Options.defaults().withContextLength(1024).withProgress(p));
+                loaded = Engine.load(config, p);
             }
-            try (LlamaModel m = loaded) {
+            try (Engine engine = loaded) {
                 for (Backend b : backends) {
                     Backend.select(b);
-                    ModelTimer.Result r = ModelTimer.run(m, prefill, kMax, repeats);
+                    ModelTimer.Result r = engine.withModels((m, draft) -> ModelTimer.run(m, prefill, kMax, repeats));
                     ObjectNode o = results.addObject();
                     o.put("backend", Backend.describe());
                     o.put("decode_tps", r.decodeTps());

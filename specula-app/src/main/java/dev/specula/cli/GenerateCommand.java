@@ -2,44 +2,25 @@ package dev.specula.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.specula.gguf.GgufFile;
+import dev.specula.engine.Engine;
+import dev.specula.engine.EngineConfig;
+import dev.specula.engine.Listener;
+import dev.specula.engine.Message;
+import dev.specula.engine.Request;
+import dev.specula.engine.Result;
 import dev.specula.image.ImageLoader;
-import dev.specula.model.LlamaModel;
-import dev.specula.model.Generator;
-import dev.specula.sampling.Sampler;
 import dev.specula.sampling.SamplerConfig;
 import dev.specula.sampling.TopLogits;
-import dev.specula.speculative.AdapterDrafter;
-import dev.specula.speculative.AdaptiveGamma;
-import dev.specula.speculative.Drafter;
-import dev.specula.speculative.FixedGamma;
-import dev.specula.speculative.GammaPolicy;
-import dev.specula.speculative.ModelDrafter;
-import dev.specula.speculative.NgramDrafter;
-import dev.specula.model.Prompt;
-import dev.specula.speculative.SpeculativeDecoder;
-import dev.specula.speculative.VocabularyCheck;
 import dev.specula.tensor.Backend;
-import dev.specula.tensor.Parallel;
-import dev.specula.text.ChatTemplate;
-import dev.specula.text.PromptAssembler;
-import dev.specula.text.StreamDecoder;
-import dev.specula.text.Tokenizer;
-import dev.specula.vision.ClipEncoder;
-import dev.specula.vision.ImageEmbedding;
-import dev.specula.vision.ImageFeatures;
-import dev.specula.vision.Projector;
 import dev.specula.vision.RgbImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -95,144 +76,66 @@ final class GenerateCommand implements Callable<Integer> {
         if (!images.isEmpty() && mmproj == null) throw new IllegalArgumentException("--image needs --mmproj");
         if (draftMmproj != null && draft == null) throw new IllegalArgumentException("--draft-mmproj needs --draft");
         if (draft != null && draftNgram != null) throw new IllegalArgumentException("give either --draft or --draft-ngram, not both");
-        if (draftMax < 1 || draftMax > 32) throw new IllegalArgumentException("--draft-max must be 1 to 32, got " + draftMax);
+        if (draftMax < 1) throw new IllegalArgumentException("--draft-max must be >= 1, got " + draftMax);
         if (topLogits < 0) throw new IllegalArgumentException("--top-logits must be >= 0");
 
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         boolean progress = !quiet && !json;
+        boolean speculative = draft != null || draftNgram != null;
         PrintStream out = System.out;
-        try (Parallel pool = new Parallel(nThreads);
-             GgufFile targetFile = GgufFile.open(model);
-             LlamaModel target = load(targetFile, pool, "loading " + model.getFileName(), progress)) {
-            Tokenizer tokenizer = Tokenizer.fromGguf(targetFile.metadata());
-            ObjectNode root = Json.MAPPER.createObjectNode();
+        List<RgbImage> pictures = new ArrayList<>();
+        ImageLoader loader = new ImageLoader(maxImagePixels);
+        for (Path p : images) pictures.add(loader.load(p));
 
-            // Images: the target's vision tower runs once per image; an adapter draft reuses its features.
-            List<Prompt.Image> targetImages = new ArrayList<>();
-            List<ImageFeatures> features = new ArrayList<>();
-            double encodeMillis = 0;
-            int imageTokens = 0;
-            if (mmproj != null) {
-                try (ClipEncoder clip = ClipEncoder.open(mmproj, pool)) {
-                    clip.checkLanguageModelWidth(target.embeddingLength());
-                    ImageLoader loader = new ImageLoader(maxImagePixels);
-                    for (Path p : images) {
-                        RgbImage rgb = loader.load(p);
-                        long t0 = System.nanoTime();
-                        ImageFeatures f = encodeWithProgress(clip, rgb, p, progress);
-                        ImageEmbedding e = clip.project(f);
-                        encodeMillis += (System.nanoTime() - t0) / 1e6;
-                        features.add(f);
-                        targetImages.add(new Prompt.Image(e.data(), e.tokens()));
-                        imageTokens += e.tokens();
-                    }
-                }
+        EngineConfig config = engineConfig(nThreads);
+        try (Engine engine = load(config, progress)) {
+            if (speculative && draftMax > engine.maxGamma()) {
+                throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma()
+                        + ": longer drafts make verification batches whose logits differ from one-token logits");
             }
-            PromptAssembler assembler = new PromptAssembler(tokenizer);
-            Prompt input = chat
-                    ? assembler.chat(system != null ? system : ChatTemplate.LLAVA_SYSTEM_PROMPT, prompt, targetImages)
-                    : assembler.raw(prompt, targetImages);
-            if (input.length() >= target.contextLength()) {
-                throw new IllegalArgumentException("the prompt takes " + input.length() + " positions but the context holds "
-                        + target.contextLength() + " (raise --ctx-size, up to the model's training context)");
-            }
+            if (adaptive && speculative) setCosts(engine, nThreads);
             SamplerConfig samplerConfig = new SamplerConfig(temp, topK, topP, minP,
                     seed >= 0 ? seed : new java.security.SecureRandom().nextLong());
+            Request request = request(pictures, samplerConfig);
+            if (compare) engine.generate(request.withUseDraft(false).withMaxTokens(4), Listener.NONE);
 
-            StreamDecoder text = tokenizer.newStreamDecoder();
-            StringBuilder generated = new StringBuilder();
-            java.util.function.IntConsumer sink = token -> {
-                if (tokenizer.isEndOfGeneration(token)) return;
-                String s = text.accept(token);
-                generated.append(s);
-                if (!json) {
-                    out.print(s);
-                    out.flush();
-                }
+            Listener printer = json ? Listener.NONE : piece -> {
+                out.print(piece);
+                out.flush();
+                return true;
             };
-
-            int[] tokens;
+            Result result = generateWithProgress(engine, request, printer, progress && !pictures.isEmpty());
+            if (!json) out.println();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             ObjectNode stats = root.putObject("stats");
-            List<TopLogits> tops = List.of();
-            boolean speculative = draft != null || draftNgram != null;
-            if (compare) warmUp(target, input);
-            double wallSeconds;
-            if (speculative) {
-                try (Speculation spec = openDrafter(pool, targetFile, tokenizer, features, progress)) {
-                    GammaPolicy gamma = adaptive ? adaptiveGamma(target, spec, nThreads) : new FixedGamma(draftMax);
-                    SpeculativeDecoder decoder = new SpeculativeDecoder(target, spec.drafter,
-                            new Sampler(samplerConfig, target.vocabSize()), gamma);
-                    long t0 = System.nanoTime();
-                    var result = decoder.generate(input, nPredict, tokenizer::isEndOfGeneration, sink);
-                    wallSeconds = (System.nanoTime() - t0) / 1e9;
-                    tokens = withoutEog(result.tokens(), tokenizer);
-                    var ss = result.stats();
-                    stats.put("prompt_tokens_per_second", input.length() / Math.max(1e-9, ss.prefillMillis() / 1e3));
-                    stats.put("decode_tokens_per_second", ss.tokensPerSecond());
-                    stats.put("ms_per_token", tokens.length == 0 ? 0 : (ss.wallMillis() - ss.prefillMillis()) / tokens.length);
-                    stats.set("speculative", Json.MAPPER.valueToTree(ss.toMap()));
-                }
-            } else {
-                Generator gen = new Generator(target, new Sampler(samplerConfig, target.vocabSize()),
-                        tokenizer::isEndOfGeneration, topLogits);
-                long t0 = System.nanoTime();
-                gen.prompt(input);
-                var result = gen.generate(nPredict, t -> {
-                    sink.accept(t);
-                    return true;
-                });
-                wallSeconds = (System.nanoTime() - t0) / 1e9;
-                tokens = result.tokens();
-                tops = result.topLogits();
-                stats.put("prompt_tokens_per_second", result.stats().promptTokensPerSecond());
-                stats.put("decode_tokens_per_second", result.stats().decodeTokensPerSecond());
-                stats.put("ms_per_token", result.stats().millisPerToken());
-            }
-            String tail = text.flush();
-            generated.append(tail);
-            if (!json) {
-                out.println(tail);
-            }
-            stats.put("prompt_positions", input.length());
-            stats.put("generated_tokens", tokens.length);
-            stats.put("wall_seconds", wallSeconds);
+            var t = result.timings();
+            stats.put("prompt_tokens_per_second", t.promptTokensPerSecond());
+            stats.put("decode_tokens_per_second", t.decodeTokensPerSecond());
+            stats.put("ms_per_token", t.millisPerToken());
+            if (speculative) stats.set("speculative", Json.MAPPER.valueToTree(result.stats().toMap()));
+            stats.put("prompt_positions", result.usage().promptTokens());
+            stats.put("generated_tokens", result.tokens().length);
+            stats.put("wall_seconds", t.wallMillis() / 1e3);
             stats.put("threads", nThreads);
             stats.put("backend", Backend.selected().name().toLowerCase());
 
-            if (compare) {
-                target.truncate(0);
-                Generator plain = new Generator(target, new Sampler(samplerConfig, target.vocabSize()), tokenizer::isEndOfGeneration);
-                long t0 = System.nanoTime();
-                plain.prompt(input);
-                int[] reference = plain.generate(nPredict, null).tokens();
-                double plainSeconds = (System.nanoTime() - t0) / 1e9;
-                ObjectNode cmp = stats.putObject("compare");
-                cmp.put("target_only_seconds", plainSeconds);
-                cmp.put("speculative_seconds", wallSeconds);
-                cmp.put("speedup", plainSeconds / wallSeconds);
-                if (samplerConfig.isGreedy()) cmp.put("identical", Arrays.equals(reference, tokens));
-                if (!json) {
-                    System.err.printf("compare: target-only %.2f s, this run %.2f s, speedup %.2fx%s%n", plainSeconds, wallSeconds,
-                            plainSeconds / wallSeconds, samplerConfig.isGreedy()
-                                    ? (Arrays.equals(reference, tokens) ? ", outputs identical" : ", OUTPUTS DIFFER") : "");
-                }
-            }
+            if (compare) compare(engine, request, result, stats, samplerConfig.isGreedy());
 
             if (json) {
                 ArrayNode pt = root.putArray("prompt_tokens");
-                for (int id : input.textTokens()) pt.add(id);
+                for (int id : result.promptTokens()) pt.add(id);
                 ArrayNode ids = root.putArray("tokens");
-                for (int id : tokens) ids.add(id);
-                root.put("text", generated.toString());
+                for (int id : result.tokens()) ids.add(id);
+                root.put("text", result.text());
                 if (mmproj != null) {
-                    root.put("image_tokens", imageTokens);
-                    stats.put("image_encode_ms", encodeMillis);
+                    root.put("image_tokens", result.usage().imageTokens());
+                    stats.put("image_encode_ms", t.imageEncodeMillis());
                 }
                 if (topLogits > 0) {
                     ArrayNode all = root.putArray("top_logits");
-                    for (TopLogits t : tops) {
+                    for (TopLogits tl : result.topLogits()) {
                         ArrayNode step = all.addArray();
-                        for (int i = 0; i < t.ids().length; i++) step.addArray().add(t.ids()[i]).add(t.logits()[i]);
+                        for (int i = 0; i < tl.ids().length; i++) step.addArray().add(tl.ids()[i]).add(tl.logits()[i]);
                     }
                 }
                 Json.print(root);
@@ -243,101 +146,79 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
+    EngineConfig engineConfig(int nThreads) {
+        EngineConfig c = EngineConfig.of(model).withMmproj(mmproj).withThreads(nThreads).withContextLength(ctxSize);
+        if (draft != null) c = c.withDraft(draft, draftMmproj);
+        if (draftNgram != null) c = c.withNgram(draftNgram);
+        return c;
+    }
+
+    private Request request(List<RgbImage> pictures, SamplerConfig sampling) {
+        List<Message> messages = new ArrayList<>();
+        if (chat && system != null) messages.add(Message.system(system));
+        messages.add(Message.user(prompt, pictures.toArray(RgbImage[]::new)));
+        // With --top-logits the run is target-only: those are the logits each token was drawn from.
+        return new Request(messages, chat, sampling, nPredict, List.of(), draftMax, adaptive, topLogits == 0, topLogits, null);
+    }
+
+    private static Engine load(EngineConfig config, boolean progress) throws java.io.IOException {
+        try (Progress bar = Progress.start("loading " + config.target().getFileName(),
+                progress && config.target().toFile().length() > (256L << 20))) {
+            return Engine.load(config, bar);
+        }
+    }
+
+    private static Result generateWithProgress(Engine engine, Request request, Listener printer, boolean progress)
+            throws InterruptedException {
+        // The image encode is one batched pass; a spinner-style bar shows that something happens when it is slow.
+        if (!progress) return engine.generate(request, printer);
+        Progress bar = Progress.startDelayed("encoding", 1000);
+        boolean[] closed = {false};
+        try {
+            return engine.generate(request, piece -> {
+                if (!closed[0]) {
+                    bar.close();
+                    closed[0] = true;
+                }
+                return printer.onText(piece);
+            });
+        } finally {
+            if (!closed[0]) bar.close();
+        }
+    }
+
+    /** The same request target-only: the speedup, and (greedy) whether the outputs are identical. */
+    private static void compare(Engine engine, Request request, Result result, ObjectNode stats, boolean greedy)
+            throws InterruptedException {
+        Result plain = engine.generate(request.withUseDraft(false).withTopLogits(0), Listener.NONE);
+        double plainSeconds = plain.timings().wallMillis() / 1e3;
+        double wallSeconds = result.timings().wallMillis() / 1e3;
+        ObjectNode cmp = stats.putObject("compare");
+        cmp.put("target_only_seconds", plainSeconds);
+        cmp.put("speculative_seconds", wallSeconds);
+        cmp.put("speedup", plainSeconds / wallSeconds);
+        boolean same = Arrays.equals(plain.tokens(), result.tokens());
+        if (greedy) cmp.put("identical", same);
+        System.err.printf("compare: target-only %.2f s, this run %.2f s, speedup %.2fx%s%n", plainSeconds, wallSeconds,
+                plainSeconds / wallSeconds, greedy ? (same ? ", outputs identical" : ", OUTPUTS DIFFER") : "");
+    }
+
     /**
      * γ from this machine's measured costs: the target's r(k) and a draft step's time relative to a target
      * step, both cached per model file, thread count and backend.
      */
-    private GammaPolicy adaptiveGamma(LlamaModel target, Speculation spec, int nThreads) throws java.io.IOException {
-        var targetCurve = CostCache.get(model, target, draftMax + 1, nThreads);
-        double draftCost = 0;
-        if (spec.model != null) {
-            draftCost = CostCache.get(draft, spec.model, 1, nThreads).oneToken() / targetCurve.oneToken();
-        }
-        return new AdaptiveGamma(draftMax, targetCurve.ratios(), draftCost);
-    }
-
-    /** A few target-only tokens first, so that neither side of --compare pays the JIT's warm-up alone. */
-    private static void warmUp(LlamaModel target, Prompt input) {
-        Generator g = new Generator(target, new Sampler(SamplerConfig.greedy(), target.vocabSize()), t -> false);
-        g.prompt(input);
-        g.generate(4, null);
-        target.truncate(0);
-    }
-
-    private static int[] withoutEog(int[] tokens, Tokenizer tok) {
-        int n = tokens.length;
-        while (n > 0 && tok.isEndOfGeneration(tokens[n - 1])) n--;
-        return Arrays.copyOf(tokens, n);
-    }
-
-    private static ImageFeatures encodeWithProgress(ClipEncoder clip, RgbImage rgb, Path p, boolean progress) {
-        // The encode is one batched pass; a spinner-style bar shows that something happens when it is slow.
-        if (!progress) return clip.encodeFeatures(clip.preprocessor().preprocess(rgb));
-        try (Progress bar = Progress.startDelayed("encoding " + p.getFileName(), 1000)) {
-            return clip.encodeFeatures(clip.preprocessor().preprocess(rgb));
-        }
-    }
-
-    private LlamaModel load(GgufFile file, Parallel pool, String task, boolean progress) {
-        try (Progress bar = Progress.start(task, progress && file.fileSize() > (256L << 20))) {
-            return LlamaModel.load(file, pool, LlamaModel.Options.defaults().withContextLength(ctxSize).withProgress(bar));
-        }
-    }
-
-    /** The drafter and the files it holds open. */
-    private final class Speculation implements AutoCloseable {
-        Drafter drafter;
-        GgufFile file;
-        LlamaModel model;
-
-        @Override
-        public void close() {
-            if (model != null) model.close();
-            if (file != null) file.close();
-        }
-    }
-
-    private Speculation openDrafter(Parallel pool, GgufFile targetFile, Tokenizer targetTok, List<ImageFeatures> features,
-                                    boolean progress) throws Exception {
-        Speculation s = new Speculation();
-        if (draftNgram != null) {
-            s.drafter = new NgramDrafter(draftNgram);
-            return s;
-        }
-        try {
-            s.file = GgufFile.open(draft);
-            Tokenizer draftTok = Tokenizer.fromGguf(s.file.metadata());
-            VocabularyCheck.requireCompatible(tokens(targetTok), special(targetTok), tokens(draftTok), special(draftTok));
-            s.model = load(s.file, pool, "loading draft " + draft.getFileName(), progress);
-            if (draftMmproj != null) {
-                if (features.size() != 1) {
-                    throw new IllegalArgumentException("--draft-mmproj works with exactly one image, got " + features.size());
-                }
-                try (Projector adapter = Projector.open(draftMmproj, pool)) {
-                    adapter.checkLanguageModelWidth(s.model.embeddingLength());
-                    ImageEmbedding e = adapter.project(features.getFirst());
-                    s.drafter = new AdapterDrafter(s.model, e.data(), e.tokens());
-                }
-            } else {
-                s.drafter = new ModelDrafter(s.model);
+    private void setCosts(Engine engine, int nThreads) throws InterruptedException {
+        engine.withModels((target, draftModel) -> {
+            try {
+                var targetCurve = CostCache.get(model, target, draftMax + 1, nThreads);
+                double draftCost = draftModel == null ? 0
+                        : CostCache.get(draft, draftModel, 1, nThreads).oneToken() / targetCurve.oneToken();
+                engine.setGammaCosts(targetCurve.ratios(), draftCost);
+                return null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            return s;
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private static String[] tokens(Tokenizer t) {
-        String[] s = new String[t.vocabSize()];
-        for (int i = 0; i < s.length; i++) s[i] = t.tokenText(i);
-        return s;
-    }
-
-    private static boolean[] special(Tokenizer t) {
-        boolean[] s = new boolean[t.vocabSize()];
-        for (int i = 0; i < s.length; i++) s[i] = t.isSpecial(i);
-        return s;
+        });
     }
 
     private static void printSummary(ObjectNode stats, boolean speculative) {

@@ -20,7 +20,7 @@ class CliCommandsTest {
     void helpListsTheCommands() {
         CliRun r = CliRun.of("--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("generate", "inspect", "tokenize", "synth", "bench-perf");
+        assertThat(r.out()).contains("generate", "inspect", "tokenize", "synth", "bench-perf", "serve");
     }
 
     @Test
@@ -53,6 +53,9 @@ class CliCommandsTest {
             assertThat(spec.has(k)).as(k).isTrue();
         }
         assertThat(s.get("compare").get("identical").asBoolean()).isTrue();
+        // one definition for both paths: decode rate and milliseconds per token describe the same time
+        assertThat(s.get("decode_tokens_per_second").asDouble() * s.get("ms_per_token").asDouble())
+                .isCloseTo(1000.0, org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test

@@ -34,6 +34,15 @@ public interface LanguageModel extends AutoCloseable {
     /** Like {@link #forward}, with input embeddings ({@code count} rows of {@link #embeddingLength()}) instead of tokens. */
     void forwardEmbeddings(float[] embeddings, int count, int logitRows, float[] logits);
 
+    /**
+     * The most positions one pass may evaluate while its logits stay bit-identical to one-token logits:
+     * the largest batch speculative verification may use, since greedy losslessness rests on that
+     * equality. A model whose batched kernels add in one order at every size may keep the default.
+     */
+    default int maxVerifyBatch() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Number of weight parameters, counted from the file (used for the MBSU cost ratio). */
     long parameterCount();
 

@@ -1,15 +1,12 @@
 package dev.specula.model;
 
 import dev.specula.gguf.GgufFile;
-import dev.specula.gguf.TensorInfo;
+import dev.specula.model.LlamaWeights.Layer;
 import dev.specula.tensor.HalfDot;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
-import dev.specula.tensor.TensorFormat;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.DoubleConsumer;
@@ -51,14 +48,10 @@ public final class LlamaModel implements LanguageModel {
         }
     }
 
-    private record Layer(float[] attnNorm, Matrix wq, Matrix wk, Matrix wv, Matrix wo,
-                         float[] ffnNorm, Matrix gate, Matrix up, Matrix down) {}
-
-    private static final int PAGE = 4096;
-
+    private final LlamaWeights weights;
+    private final boolean ownsWeights;
     private final LlamaConfig config;
     private final Parallel pool;
-    private final GgufFile ownedFile;
     private final Matrix tokenEmbedding;
     private final Layer[] layers;
     private final float[] outputNorm;
@@ -66,7 +59,6 @@ public final class LlamaModel implements LanguageModel {
     private final float[] ropeFactors;
     private final KvCache cache;
     private final int maxBatch;
-    private final long parameterCount;
 
     // Work buffers, one row per position of a batch.
     private final float[] x, xb, q, k, v, att, xb2, hGate, hUp, hidden;
@@ -80,32 +72,22 @@ public final class LlamaModel implements LanguageModel {
     private final Parallel.RangeTask attentionTask = this::attendHeads;
     private int attnLayer, attnCount, attnStart;
 
-    private LlamaModel(GgufFile file, Parallel pool, Options options, boolean ownsFile) {
-        this.config = LlamaConfig.from(file);
+    /**
+     * A session over shared weights: its own KV cache and work buffers, and the pool its passes run on
+     * (one caller at a time per pool, so concurrent sessions each bring their own).
+     */
+    private LlamaModel(LlamaWeights weights, boolean ownsWeights, Parallel pool, Options options) {
+        this.weights = weights;
+        this.ownsWeights = ownsWeights;
+        this.config = weights.config();
         this.pool = pool;
-        this.ownedFile = ownsFile ? file : null;
         LlamaConfig c = config;
         int dim = c.embeddingLength();
-        tokenEmbedding = matrix(file, "token_embd.weight", c.vocabSize(), dim);
-        layers = new Layer[c.blockCount()];
-        for (int l = 0; l < layers.length; l++) {
-            String b = "blk." + l + ".";
-            layers[l] = new Layer(vector(file, b + "attn_norm.weight", dim),
-                    matrix(file, b + "attn_q.weight", c.queryLength(), dim),
-                    matrix(file, b + "attn_k.weight", c.kvLength(), dim),
-                    matrix(file, b + "attn_v.weight", c.kvLength(), dim),
-                    matrix(file, b + "attn_output.weight", dim, c.queryLength()),
-                    vector(file, b + "ffn_norm.weight", dim),
-                    matrix(file, b + "ffn_gate.weight", c.feedForwardLength(), dim),
-                    matrix(file, b + "ffn_up.weight", c.feedForwardLength(), dim),
-                    matrix(file, b + "ffn_down.weight", dim, c.feedForwardLength()));
-        }
-        outputNorm = vector(file, "output_norm.weight", dim);
-        // Tied embeddings: models without an output matrix reuse the token embedding.
-        output = file.hasTensor("output.weight") ? matrix(file, "output.weight", c.vocabSize(), dim) : tokenEmbedding;
-        // Llama 3.1-style per-frequency divisors of the rotation angle.
-        ropeFactors = file.hasTensor("rope_freqs.weight") ? vector(file, "rope_freqs.weight", c.ropeDimensionCount() / 2) : null;
-        parameterCount = file.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+        tokenEmbedding = weights.tokenEmbedding();
+        layers = weights.layers();
+        outputNorm = weights.outputNorm();
+        output = weights.output();
+        ropeFactors = weights.ropeFactors();
 
         int context = options.contextLength() > 0 ? options.contextLength() : c.contextLength();
         cache = new KvCache(layers.length, context, c.kvLength());
@@ -130,11 +112,11 @@ public final class LlamaModel implements LanguageModel {
         rowValue = new float[c.queryLength()];
         // 1.0f / sqrtf(n_embd_head), in float as llama.cpp computes kq_scale
         attentionScale = 1f / (float) Math.sqrt(c.headSize());
-        if (options.progress() != null) pageIn(file, options.progress());
-        output.prepare(pool);
-        for (Layer l : layers) {
-            for (Matrix m : new Matrix[] {l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down}) m.prepare(pool);
-        }
+    }
+
+    /** A new session (KV cache and scratch) over {@code weights}, which stay open when the session closes. */
+    public static LlamaModel session(LlamaWeights weights, Parallel pool, Options options) {
+        return new LlamaModel(weights, false, pool, options);
     }
 
     /** A model over {@code file}, which must stay open while the model is used; {@link #close()} leaves it open. */
@@ -143,14 +125,14 @@ public final class LlamaModel implements LanguageModel {
     }
 
     public static LlamaModel load(GgufFile file, Parallel pool, Options options) {
-        return new LlamaModel(file, pool, options, false);
+        return new LlamaModel(LlamaWeights.load(file, pool, options.progress(), false), true, pool, options);
     }
 
     /** Opens and maps the file; {@link #close()} closes it. */
     public static LlamaModel open(Path path, Parallel pool, Options options) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
-            return new LlamaModel(file, pool, options, true);
+            return new LlamaModel(LlamaWeights.load(file, pool, options.progress(), true), true, pool, options);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -159,6 +141,11 @@ public final class LlamaModel implements LanguageModel {
 
     public LlamaConfig config() {
         return config;
+    }
+
+    /** The weights this session reads; shared with every other session over them. */
+    public LlamaWeights weights() {
+        return weights;
     }
 
     public KvCache cache() {
@@ -197,7 +184,16 @@ public final class LlamaModel implements LanguageModel {
 
     @Override
     public long parameterCount() {
-        return parameterCount;
+        return weights.parameterCount();
+    }
+
+    /**
+     * Up to this many positions in one pass, logits equal one-token logits bit for bit: from
+     * {@value #TILED_QUERIES} rows on, attention switches to the tiled kernel, which adds in another order.
+     */
+    @Override
+    public int maxVerifyBatch() {
+        return Math.min(maxBatch, TILED_QUERIES - 1);
     }
 
     /** Writes the input embedding of {@code token} into {@code out[offset..offset+embeddingLength())}. */
@@ -276,10 +272,10 @@ public final class LlamaModel implements LanguageModel {
         prepareRope(start, n);
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.attnNorm, eps, xb, i * dim);
-            layer.wq.multiply(pool, xb, n, q);
-            layer.wk.multiply(pool, xb, n, k);
-            layer.wv.multiply(pool, xb, n, v);
+            for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.attnNorm(), eps, xb, i * dim);
+            layer.wq().multiply(pool, xb, n, q);
+            layer.wk().multiply(pool, xb, n, k);
+            layer.wv().multiply(pool, xb, n, v);
             rope(q, n, c.headCount());
             rope(k, n, c.headCountKv());
             cache.store(l, k, v, n);
@@ -294,14 +290,14 @@ public final class LlamaModel implements LanguageModel {
                 System.arraycopy(att, (n - rows) * c.queryLength(), att, 0, rows * c.queryLength());
                 System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
             }
-            layer.wo.multiply(pool, att, rows, xb2);
+            layer.wo().multiply(pool, att, rows, xb2);
             VectorOps.add(xb2, x, rows * dim);
 
-            for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm, eps, xb, i * dim);
-            layer.gate.multiply(pool, xb, rows, hGate);
-            layer.up.multiply(pool, xb, rows, hUp);
+            for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm(), eps, xb, i * dim);
+            layer.gate().multiply(pool, xb, rows, hGate);
+            layer.up().multiply(pool, xb, rows, hUp);
             VectorOps.swiglu(hGate, hUp, rows, c.feedForwardLength());
-            layer.down.multiply(pool, hGate, rows, xb2);
+            layer.down().multiply(pool, hGate, rows, xb2);
             VectorOps.add(xb2, x, rows * dim);
         }
         cache.advance(n);
@@ -425,51 +421,8 @@ public final class LlamaModel implements LanguageModel {
         for (int e = 0; e < hs; e++) att[qOffset + e] = acc[scratch + e] * inv;
     }
 
-    private static Matrix matrix(GgufFile file, String name, int rows, int cols) {
-        TensorInfo t = file.tensor(name);
-        if (t.shape().length != 2 || t.cols() != cols || t.rows() != rows) {
-            throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + ", expected [" + cols + ", " + rows + "]");
-        }
-        return new Matrix(name, format(t), file.tensorData(t), rows, cols);
-    }
-
-    private static float[] vector(GgufFile file, String name, int n) {
-        TensorInfo t = file.tensor(name);
-        if (t.elementCount() != n) {
-            throw new IllegalArgumentException("tensor '" + name + "' has " + t.elementCount() + " elements, expected " + n);
-        }
-        float[] out = new float[n];
-        format(t).dequantize(file.tensorData(t), 0, out, 0, n);
-        return out;
-    }
-
-    private static TensorFormat format(TensorInfo t) {
-        try {
-            return TensorFormat.of(t.type());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tensor '" + t.name() + "': " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads one byte of every page, tensor by tensor, so that a large file is resident before the first token. */
-    private static void pageIn(GgufFile file, DoubleConsumer progress) {
-        long total = 0;
-        for (TensorInfo t : file.tensors().values()) total += t.byteSize();
-        long done = 0;
-        int sink = 0;
-        progress.accept(0.0);
-        for (TensorInfo t : file.tensors().values()) {
-            MemorySegment data = file.tensorData(t);
-            for (long at = 0; at < data.byteSize(); at += PAGE) sink += data.get(ValueLayout.JAVA_BYTE, at);
-            done += t.byteSize();
-            progress.accept(total == 0 ? 1.0 : (double) done / total);
-        }
-        if (sink == 42) Thread.onSpinWait(); // keeps the reads from being optimised away
-    }
-
     @Override
     public void close() {
-        if (ownedFile != null) ownedFile.close();
+        if (ownsWeights) weights.close();
     }
 }

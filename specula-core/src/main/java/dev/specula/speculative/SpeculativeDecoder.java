@@ -5,6 +5,7 @@ import dev.specula.model.LanguageModel;
 import dev.specula.sampling.Sampler;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 
@@ -36,6 +37,12 @@ public final class SpeculativeDecoder {
         if (sampler.vocabSize() != target.vocabSize()) {
             throw new IllegalArgumentException("sampler vocabulary " + sampler.vocabSize() + " != target's " + target.vocabSize());
         }
+        // Verification is lossless only while the batched logits equal one-token logits.
+        if (gamma.max() + 1 > target.maxVerifyBatch()) {
+            throw new IllegalArgumentException("γ " + gamma.max() + " needs verification batches of " + (gamma.max() + 1)
+                    + " positions, but this model's logits stay bit-identical to one-token logits only up to "
+                    + target.maxVerifyBatch() + " (γ ≤ " + (target.maxVerifyBatch() - 1) + ")");
+        }
         this.target = target;
         this.drafter = drafter;
         this.sampler = sampler;
@@ -47,12 +54,33 @@ public final class SpeculativeDecoder {
     }
 
     /**
+     * The logits of the current pass, row i for the i-th position verified. While a token listener runs in
+     * a round that drafted nothing, row 0 is the distribution that token was drawn from.
+     */
+    public float[] logits() {
+        return logits;
+    }
+
+    /**
      * Generates from an empty cache: evaluates {@code prompt} on the target (and the drafter's view of it),
      * then decodes until {@code endOfGeneration} accepts a token, {@code maxTokens} tokens are produced
      * (the end-of-generation token counts) or the target's context is full. Each output token goes to
      * {@code onToken} as soon as it is accepted.
      */
     public Generation generate(Prompt prompt, int maxTokens, IntPredicate endOfGeneration, IntConsumer onToken) {
+        return generate(prompt, maxTokens, endOfGeneration, token -> {
+            onToken.accept(token);
+            return true;
+        }, () -> false);
+    }
+
+    /**
+     * Like {@link #generate(Prompt, int, IntPredicate, IntConsumer)}, and the caller can stop it: when
+     * {@code onToken} returns false (that token is kept) or {@code cancelled} turns true (checked before
+     * every round), it ends with {@link StopReason#CALLER}, so a cancellation takes effect within one round.
+     */
+    public Generation generate(Prompt prompt, int maxTokens, IntPredicate endOfGeneration, IntPredicate onToken,
+                               BooleanSupplier cancelled) {
         if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1, got " + maxTokens);
         Output out = new Output(prompt.length(), maxTokens, endOfGeneration, onToken);
         SpecStats stats = new SpecStats((double) drafter.parameterCount() / target.parameterCount(), gamma.max());
@@ -67,6 +95,10 @@ public final class SpeculativeDecoder {
         StopReason stop = out.commit(block);
         stats.prefill(System.nanoTime() - start);
         while (stop == null) {
+            if (cancelled.getAsBoolean()) {
+                stop = StopReason.CALLER;
+                break;
+            }
             int room = Math.min(target.contextLength() - target.position(), maxTokens - out.produced) - 1;
             if (room < 0) {
                 stop = StopReason.CONTEXT;
@@ -96,13 +128,13 @@ public final class SpeculativeDecoder {
         final int promptLength;
         final int maxTokens;
         final IntPredicate endOfGeneration;
-        final IntConsumer onToken;
+        final IntPredicate onToken;
         int[] tokens = new int[64];
         int size;
         int produced;
         int last;
 
-        Output(int promptLength, int maxTokens, IntPredicate endOfGeneration, IntConsumer onToken) {
+        Output(int promptLength, int maxTokens, IntPredicate endOfGeneration, IntPredicate onToken) {
             this.promptLength = promptLength;
             this.maxTokens = maxTokens;
             this.endOfGeneration = endOfGeneration;
@@ -118,9 +150,10 @@ public final class SpeculativeDecoder {
                 produced++;
                 if (endOfGeneration.test(token)) {
                     stop = StopReason.EOG;
-                } else {
-                    emit(token);
-                    if (produced == maxTokens) stop = StopReason.LENGTH;
+                } else if (!emit(token)) {
+                    stop = StopReason.CALLER;
+                } else if (produced == maxTokens) {
+                    stop = StopReason.LENGTH;
                 }
             }
             last = block.tokens[keep - 1];
@@ -129,10 +162,11 @@ public final class SpeculativeDecoder {
             return stop;
         }
 
-        private void emit(int token) {
+        /** Adds the token to the output; false when the listener wants no more. */
+        private boolean emit(int token) {
             if (size == tokens.length) tokens = Arrays.copyOf(tokens, size * 2);
             tokens[size++] = token;
-            onToken.accept(token);
+            return onToken.test(token);
         }
 
         int[] tokens() {

@@ -7,5 +7,7 @@ public enum StopReason {
     /** The output reached the token limit. */
     LENGTH,
     /** The target's KV cache is full. */
-    CONTEXT
+    CONTEXT,
+    /** The caller stopped it: its token listener said so, or it was cancelled. */
+    CALLER
 }

@@ -64,4 +64,28 @@ class BatchInvarianceTest {
             Backend.select(previous);
         }
     }
+
+    /** The batch the core lets verification use is one whose logits still equal one-token logits. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"f16", "q8_0", "q4_k"})
+    void logitsAreBitIdenticalUpToMaxVerifyBatch(String type) throws Exception {
+        Random rnd = new Random(4);
+        try (Parallel pool = new Parallel(2);
+             LlamaModel m = LlamaModel.open(Fixtures.own("tiny-llava-lm-" + type + ".gguf"), pool,
+                     LlamaModel.Options.defaults().withContextLength(128))) {
+            int batch = m.maxVerifyBatch();
+            assertThat(batch).isGreaterThanOrEqualTo(33);
+            int[] tokens = new int[batch];
+            for (int i = 0; i < batch; i++) tokens[i] = 3 + rnd.nextInt(500);
+            int v = m.vocabSize();
+            float[] batched = new float[batch * v];
+            m.forward(tokens, batch, batch, batched);
+            m.truncate(0);
+            float[] one = new float[v];
+            for (int i = 0; i < batch; i++) {
+                m.forward(new int[] {tokens[i]}, 1, 1, one);
+                assertThat(Arrays.copyOfRange(batched, i * v, (i + 1) * v)).as("%s position %d", type, i).isEqualTo(one);
+            }
+        }
+    }
 }
