@@ -45,6 +45,17 @@ public final class TrainableLlama {
         add("output.weight", s.vocab() * s.dim(), r, init(s.dim()));
     }
 
+    private TrainableLlama(TrainableLlama shared) {
+        this.shape = shared.shape;
+        params.putAll(shared.params);
+        for (var e : shared.params.entrySet()) grads.put(e.getKey(), new float[e.getValue().length]);
+    }
+
+    /** A view on the same parameters with its own gradients, for a second worker thread. */
+    public TrainableLlama sharingParameters() {
+        return new TrainableLlama(this);
+    }
+
     private static float init(int fanIn) {
         return (float) (1 / Math.sqrt(fanIn));
     }
