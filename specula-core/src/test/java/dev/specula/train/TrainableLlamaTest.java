@@ -83,4 +83,20 @@ class TrainableLlamaTest {
             for (int i = 0; i < mine.length; i++) assertEquals(mine[i], theirs[i], 1e-3f + 1e-3f * Math.abs(mine[i]), "logit " + i);
         }
     }
+
+    @Test
+    void twoWorkerThreadsTrainLikeOne() throws Exception {
+        Random r = new Random(6);
+        java.util.List<Trainer.Sequence> data = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int[] ids = randomIds(r, 10, TINY.vocab()), targets = randomIds(r, 10, TINY.vocab());
+            targets[0] = -1;
+            data.add(new Trainer.Sequence(ids, targets));
+        }
+        TrainableLlama one = new TrainableLlama(TINY, 7), two = new TrainableLlama(TINY, 7);
+        var a = Trainer.train(one, data, 10, 4, new AdamW(3e-3f, 0.01f, 1f, 2, 10), 1, 8, null);
+        var b = Trainer.train(two, data, 10, 4, new AdamW(3e-3f, 0.01f, 1f, 2, 10), 2, 8, null);
+        for (int i = 0; i < a.size(); i++) assertEquals(a.get(i), b.get(i), 1e-3f, "step " + i);
+        assertTrue(a.getLast() < a.getFirst());
+    }
 }
