@@ -101,22 +101,41 @@ public final class TrainableLlama {
      */
     public float lossAndBackward(int[] ids, int[] targets) {
         float[] loss = new float[1];
-        run(ids, targets, true, loss);
+        run(null, 0, ids, targets, true, loss, null);
         return loss[0];
     }
 
-    private float[] run(int[] ids, int[] targets, boolean backward) {
-        return run(ids, targets, backward, new float[1]);
+    /**
+     * As {@link #lossAndBackward(int[], int[])} with {@code prefixRows} embedding rows (an image's
+     * projected features) before the tokens; targets cover prefix and tokens, and the gradient of
+     * the prefix is ADDED into {@code dPrefix}, for training the projector that made it.
+     */
+    public float lossAndBackward(float[] prefix, int prefixRows, int[] ids, int[] targets, float[] dPrefix) {
+        float[] loss = new float[1];
+        run(prefix, prefixRows, ids, targets, true, loss, dPrefix);
+        return loss[0];
     }
 
-    private float[] run(int[] ids, int[] targets, boolean backward, float[] lossOut) {
+    /** Logits for a prefix of embedding rows followed by tokens (no gradients). */
+    public float[] logits(float[] prefix, int prefixRows, int[] ids) {
+        return run(prefix, prefixRows, ids, null, false, new float[1], null);
+    }
+
+    private float[] run(int[] ids, int[] targets, boolean backward) {
+        return run(null, 0, ids, targets, backward, new float[1], null);
+    }
+
+    private float[] run(float[] prefix, int prefixRows, int[] ids, int[] targets, boolean backward, float[] lossOut, float[] dPrefix) {
         Shape s = shape;
-        int T = ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
+        int P = prefixRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
         float[][] xs = new float[L + 1][];
         float[][] a1 = new float[L][], q = new float[L][], k = new float[L][], v = new float[L][], pr = new float[L][], o = new float[L][];
         float[][] x2 = new float[L][], a2 = new float[L][], gt = new float[L][], up = new float[L][], h = new float[L][];
         xs[0] = new float[T * d];
-        Ops.embed(ids, p("token_embd.weight"), xs[0], d);
+        if (P > 0) System.arraycopy(prefix, 0, xs[0], 0, P * d);
+        float[] tokenRows = new float[ids.length * d];
+        Ops.embed(ids, p("token_embd.weight"), tokenRows, d);
+        System.arraycopy(tokenRows, 0, xs[0], P * d, tokenRows.length);
         for (int l = 0; l < L; l++) {
             String b = "blk." + l + ".";
             float[] x = xs[l];
@@ -186,7 +205,8 @@ public final class TrainableLlama {
             Ops.rmsNormBackward(xs[l], p(b + "attn_norm.weight"), da1, dxl, g(b + "attn_norm.weight"), T, d, EPS);
             dx = dxl;
         }
-        Ops.embedBackward(ids, dx, g("token_embd.weight"), d);
+        if (dPrefix != null) for (int i = 0; i < P * d; i++) dPrefix[i] += dx[i];
+        Ops.embedBackward(ids, java.util.Arrays.copyOfRange(dx, P * d, T * d), g("token_embd.weight"), d);
         return logits;
     }
 }
