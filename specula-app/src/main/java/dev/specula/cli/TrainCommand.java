@@ -47,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, description = "Output GGUF.")
     Path out;
 
+    @Option(names = "--checkpoint", description = "Resume from this file if it exists (same shape and --steps), and save to it at the end.")
+    Path checkpoint;
+
     @Option(names = "--loss-png", description = "Draw the loss curve to this PNG.")
     Path lossPng;
 
@@ -67,12 +70,21 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf("vocab %d, %d parameters, %d sequences%n", vocabSize, model.parameterCount(), data.size());
         long t0 = System.nanoTime();
         AdamW opt = new AdamW(lr, 0.01f, 1f, Math.max(1, steps / 20), steps);
-        List<Float> losses = Trainer.train(model, data, steps, batch, opt, threads, seed, (s, n, loss) -> {
+        int done = 0;
+        if (checkpoint != null && java.nio.file.Files.exists(checkpoint)) {
+            dev.specula.train.Checkpoint.load(checkpoint, model.params, opt);
+            done = opt.steps();
+            System.out.printf("resumed from %s at step %d%n", checkpoint, done);
+        }
+        int remaining = Math.max(0, steps - done);
+        List<Float> losses = Trainer.train(model, data, remaining, batch, opt, threads, seed + done, (s, n, loss) -> {
             if (s == 1 || s % Math.max(1, n / 20) == 0 || s == n) {
                 double el = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("step %d/%d loss %.4f  %.0fs elapsed, ETA %.0fs%n", s, n, loss, el, el / s * (n - s));
             }
         });
+        if (checkpoint != null) dev.specula.train.Checkpoint.save(checkpoint, model.params, opt);
+        if (losses.isEmpty()) losses.add(Float.NaN);
         TrainedGguf.writeLlama(out, model, "specula-demo-" + t.name().toLowerCase(), vocab);
         System.out.printf("wrote %s after %.0fs, final loss %.4f%n", out, (System.nanoTime() - t0) / 1e9, losses.getLast());
         if (lossPng != null) ImageIO.write(chart(losses), "png", lossPng.toFile());

@@ -19,6 +19,27 @@ public final class AdamW {
         this.total = total;
     }
 
+    /** The optimizer's moments and step count, for a checkpoint. */
+    public Map<String, float[]> firstMoments() {
+        return m;
+    }
+
+    public Map<String, float[]> secondMoments() {
+        return v;
+    }
+
+    public int steps() {
+        return step;
+    }
+
+    public void restore(int steps, Map<String, float[]> first, Map<String, float[]> second) {
+        step = steps;
+        m.clear();
+        m.putAll(first);
+        v.clear();
+        v.putAll(second);
+    }
+
     public float learningRate(int t) {
         if (t < warmup) return peakLr * (t + 1) / warmup;
         double progress = Math.min(1, (double) (t - warmup) / Math.max(1, total - warmup));
