@@ -1,0 +1,81 @@
+package dev.specula.train;
+
+import dev.specula.text.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Trains a {@link TrainableLlama} on prompt/answer pairs with cross-entropy on the answer tokens
+ * only. Each step's batch is split over worker threads, each with its own gradient buffers over
+ * the shared parameters; the gradients are summed before the AdamW update.
+ */
+public final class Trainer {
+
+    /** A tokenized example: ids[t] predicts targets[t]; targets are -1 over the prompt. */
+    public record Sequence(int[] ids, int[] targets) {}
+
+    public interface Listener {
+        void step(int step, int total, float loss);
+    }
+
+    /** Prompt and answer as the chat-less format the demo uses: BOS prompt "\n" answer EOS. */
+    public static Sequence sequence(Tokenizer tok, String prompt, String answer, int bos, int eos) {
+        int[] p = tok.encode(prompt + "\n", false, false);
+        int[] a = tok.encode(answer, false, false);
+        int n = 1 + p.length + a.length + 1;
+        int[] all = new int[n];
+        all[0] = bos;
+        System.arraycopy(p, 0, all, 1, p.length);
+        System.arraycopy(a, 0, all, 1 + p.length, a.length);
+        all[n - 1] = eos;
+        int[] ids = java.util.Arrays.copyOf(all, n - 1);
+        int[] targets = new int[n - 1];
+        for (int t = 0; t < n - 1; t++) targets[t] = t + 1 > p.length ? all[t + 1] : -1;
+        return new Sequence(ids, targets);
+    }
+
+    public static List<Float> train(TrainableLlama model, List<Sequence> data, int steps, int batch, AdamW opt,
+                                    int threads, long seed, Listener listener) throws Exception {
+        List<TrainableLlama> workers = new ArrayList<>();
+        workers.add(model);
+        for (int i = 1; i < threads; i++) workers.add(model.sharingParameters());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        List<Float> losses = new ArrayList<>();
+        try {
+            for (int step = 0; step < steps; step++) {
+                int[] pick = new int[batch];
+                for (int b = 0; b < batch; b++) pick[b] = rnd.nextInt(data.size());
+                List<Future<Float>> parts = new ArrayList<>();
+                for (int w = 0; w < threads; w++) {
+                    int wi = w;
+                    parts.add(pool.submit(() -> {
+                        TrainableLlama m = workers.get(wi);
+                        m.zeroGrad();
+                        float sum = 0;
+                        for (int b = wi; b < batch; b += threads) sum += m.lossAndBackward(data.get(pick[b]).ids(), data.get(pick[b]).targets());
+                        return sum;
+                    }));
+                }
+                float loss = 0;
+                for (Future<Float> f : parts) loss += f.get();
+                for (int w = 1; w < threads; w++) {
+                    for (var e : workers.get(w).grads.entrySet()) {
+                        float[] dst = model.grads.get(e.getKey()), src = e.getValue();
+                        for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+                    }
+                }
+                opt.step(model.params, model.grads, 1f / batch);
+                losses.add(loss / batch);
+                if (listener != null) listener.step(step + 1, steps, loss / batch);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return losses;
+    }
+}
