@@ -67,11 +67,16 @@ public final class SynthVocabulary {
             typeArr[i] = types.get(i);
             scores[i] = typeArr[i] == 1 ? -i : 0f;
         }
+        return llamaMetadata(tokens, scores, typeArr);
+    }
+
+    /** A SentencePiece-style {@code llama} vocabulary's GGUF keys: unk 0, BOS 1 (added), EOS 2. */
+    public static Map<String, GgufValue> llamaMetadata(List<String> tokens, float[] scores, long[] types) {
         Map<String, GgufValue> out = new LinkedHashMap<>();
         out.put("tokenizer.ggml.model", GgufValue.of("llama"));
         out.put("tokenizer.ggml.tokens", GgufValue.ofArray(tokens.toArray(String[]::new)));
         out.put("tokenizer.ggml.scores", GgufValue.ofArray(scores));
-        out.put("tokenizer.ggml.token_type", GgufValue.ofArray(GgufValueType.INT32, typeArr));
+        out.put("tokenizer.ggml.token_type", GgufValue.ofArray(GgufValueType.INT32, types));
         out.put("tokenizer.ggml.bos_token_id", GgufValue.ofUint32(1));
         out.put("tokenizer.ggml.eos_token_id", GgufValue.ofUint32(2));
         out.put("tokenizer.ggml.unknown_token_id", GgufValue.ofUint32(0));

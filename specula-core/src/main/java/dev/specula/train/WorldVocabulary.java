@@ -1,10 +1,9 @@
 package dev.specula.train;
 
 import dev.specula.gguf.GgufValue;
-import dev.specula.gguf.GgufValueType;
+import dev.specula.synth.SynthVocabulary;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,17 +59,7 @@ public final class WorldVocabulary {
             // longer pieces first, so a whole word beats any split of it
             scores[i] = typeArr[i] == 1 ? tokens.get(i).length() * 1000f - i : 0f;
         }
-        Map<String, GgufValue> out = new LinkedHashMap<>();
-        out.put("tokenizer.ggml.model", GgufValue.of("llama"));
-        out.put("tokenizer.ggml.tokens", GgufValue.ofArray(tokens.toArray(String[]::new)));
-        out.put("tokenizer.ggml.scores", GgufValue.ofArray(scores));
-        out.put("tokenizer.ggml.token_type", GgufValue.ofArray(GgufValueType.INT32, typeArr));
-        out.put("tokenizer.ggml.bos_token_id", GgufValue.ofUint32(1));
-        out.put("tokenizer.ggml.eos_token_id", GgufValue.ofUint32(2));
-        out.put("tokenizer.ggml.unknown_token_id", GgufValue.ofUint32(0));
-        out.put("tokenizer.ggml.add_bos_token", GgufValue.ofBool(true));
-        out.put("tokenizer.ggml.add_eos_token", GgufValue.ofBool(false));
-        return out;
+        return SynthVocabulary.llamaMetadata(tokens, scores, typeArr);
     }
 
     /** All texts (prompts and answers of every task) of the first {@code n} training scenes. */
