@@ -273,16 +273,24 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /** The most of an oversized body read and discarded before the 413 (see readBody). */
+    private static final long DRAIN_BYTES = 16L << 20;
+
     private byte[] readBody(HttpExchange ex) {
         String len = ex.getRequestHeaders().getFirst("Content-Length");
-        if (len != null) {
-            try {
-                if (Long.parseLong(len.trim()) > config.maxBodyBytes()) throw tooLarge();
-            } catch (NumberFormatException e) {
-                throw ApiException.invalid(null, "bad Content-Length");
-            }
+        long declared;
+        try {
+            declared = len == null ? -1 : Long.parseLong(len.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(null, "bad Content-Length");
         }
         try (InputStream in = ex.getRequestBody()) {
+            if (declared > config.maxBodyBytes()) {
+                // A client still sending when the 413 goes out reads a reset instead of the answer: discard
+                // a moderately oversized body first (bounded, so a huge one costs at most DRAIN_BYTES).
+                if (declared <= DRAIN_BYTES) in.transferTo(OutputStream.nullOutputStream());
+                throw tooLarge();
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBodyBytes() + 1));
             if (b.length > config.maxBodyBytes()) throw tooLarge();
             return b;
