@@ -58,14 +58,7 @@ final class OpenAiResponses {
         ObjectNode delta = choice.putObject("delta");
         if (role != null) delta.put("role", role);
         if (content != null) delta.put("content", content);
-        choice.putNull("logprobs");
-        if (r != null) {
-            choice.put("finish_reason", r.finish().openAi());
-            extras(root, r);
-        } else {
-            choice.putNull("finish_reason");
-        }
-        return root;
+        return finish(root, choice, r);
     }
 
     static ObjectNode completionChunk(String id, long created, String model, String text, Result r) {
@@ -73,6 +66,11 @@ final class OpenAiResponses {
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("text", text);
         choice.put("index", 0);
+        return finish(root, choice, r);
+    }
+
+    /** A chunk's end: no logprobs; the finish reason and the statistics on the last chunk only. */
+    private static ObjectNode finish(ObjectNode root, ObjectNode choice, Result r) {
         choice.putNull("logprobs");
         if (r != null) {
             choice.put("finish_reason", r.finish().openAi());
