@@ -10,10 +10,9 @@ import dev.specula.engine.Result;
 import dev.specula.sampling.SamplerConfig;
 import dev.specula.tensor.Backend;
 import dev.specula.train.Scene;
-import dev.specula.train.SceneRenderer;
 import dev.specula.train.SceneWorld;
 import dev.specula.train.Task;
-import dev.specula.train.WorldExamples;
+import dev.specula.train.WorldAccuracy;
 import dev.specula.vision.RgbImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,9 +28,6 @@ import java.util.concurrent.Callable;
                 "MBSU and the wall-clock speedup over target-only decoding of the same prompt, measured in this run."})
 final class DemoCommand implements Callable<Integer> {
 
-    /** The bundled picture: a held-out scene of the world's test split. */
-    static final int BUNDLED_SCENE = 3;
-
     @Option(names = "--image", description = "Your own picture (PNG, JPEG, GIF, BMP, WebP) instead of the bundled one.") Path image;
     @Option(names = "--task", defaultValue = "caption", description = "caption, qa or chat (default: ${DEFAULT-VALUE}).") String task;
     @Option(names = {"-p", "--prompt"}, description = "Your own question (default: the task's question).") String prompt;
@@ -41,6 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs of each kind after a warm-up; medians are reported (default: ${DEFAULT-VALUE}).") int repeats;
     @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
     @Option(names = "--backend", defaultValue = "java", description = "java, native or auto (default: ${DEFAULT-VALUE}).") String backend;
+    @Option(names = "--accuracy", description = "Instead: score the target on N held-out validation scenes (captions naming every object, QA accuracy).") Integer accuracy;
     @Option(names = "--json", description = "Print one JSON object: text, stats.speculative, stats.compare.") boolean json;
     @Option(names = "--quiet", description = "No progress output.") boolean quiet;
     @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
@@ -56,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " (they are committed with the project; a partial checkout lacks them)");
         }
         Task t = Task.parse(task);
-        Scene scene = new SceneWorld(DemoModels.WORLD_SEED).scene(SceneWorld.Split.TEST, BUNDLED_SCENE);
+        Scene scene = new SceneWorld(DemoModels.WORLD_SEED).scene(SceneWorld.Split.TEST, DemoModels.BUNDLED_SCENE);
         String question = prompt != null ? prompt : image == null ? t.example(scene).prompt() : genericQuestion(t);
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         EngineConfig config = EngineConfig.of(models.target()).withMmproj(models.mmproj()).withThreads(nThreads);
@@ -76,9 +73,9 @@ final class DemoCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--drafter must be adapter, language or ngram, got '" + drafter + "'");
         };
         try (Engine engine = Engine.load(config, null)) {
+            if (accuracy != null) return accuracy(engine, models);
             if (gamma < 1 || gamma > engine.maxGamma()) throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
-            RgbImage picture = image != null ? new ImageLoader(50_000_000L).load(image)
-                    : WorldExamples.rgb(SceneRenderer.render(scene, engineImageSize(models)));
+            RgbImage picture = new ImageLoader(50_000_000L).load(image != null ? image : models.picture());
             Request spec = DemoModels.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma, false);
             Request plain = spec.withUseDraft(false);
             if (!quiet && !json) System.err.println("warming up, then timing " + repeats + " runs each of target-only and speculative decoding...");
@@ -126,6 +123,26 @@ final class DemoCommand implements Callable<Integer> {
             }
             return identical ? 0 : Errors.FAILURE;
         }
+    }
+
+    private int accuracy(Engine engine, DemoModels models) throws Exception {
+        if (accuracy < 1) throw new IllegalArgumentException("--accuracy needs a number of scenes >= 1");
+        WorldAccuracy a;
+        try (StepProgress bar = StepProgress.start("scoring", accuracy, !quiet && !json)) {
+            a = WorldAccuracy.measure(engine, new SceneWorld(DemoModels.WORLD_SEED), SceneWorld.Split.VALIDATION, accuracy,
+                    engineImageSize(models), done -> bar.step(done, ""));
+        }
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("scenes", a.scenes());
+            root.put("caption_names_every_object", a.captions());
+            root.put("qa_accuracy", a.qa());
+            Json.print(root);
+        } else {
+            System.out.printf(Locale.ROOT, "%d validation scenes: captions naming every object's colour and shape %.1f%%, QA accuracy %.1f%%%n",
+                    a.scenes(), 100 * a.captions(), 100 * a.qa());
+        }
+        return 0;
     }
 
     private static String genericQuestion(Task t) {
