@@ -57,6 +57,11 @@ final class DemoCommand implements Callable<Integer> {
         String question = prompt != null ? prompt : image == null ? t.example(scene).prompt() : genericQuestion(t);
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         EngineConfig config = EngineConfig.of(models.target()).withMmproj(models.mmproj()).withThreads(nThreads);
+        if (accuracy != null) {
+            try (Engine engine = Engine.load(config, null)) {
+                return accuracy(engine, models);
+            }
+        }
         String drafterName = switch (drafter.toLowerCase(Locale.ROOT)) {
             case "adapter" -> {
                 config = config.withDraft(models.adapterDraft(), models.adapterMmproj());
@@ -73,7 +78,6 @@ final class DemoCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--drafter must be adapter, language or ngram, got '" + drafter + "'");
         };
         try (Engine engine = Engine.load(config, null)) {
-            if (accuracy != null) return accuracy(engine, models);
             if (gamma < 1 || gamma > engine.maxGamma()) throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
             RgbImage picture = new ImageLoader(50_000_000L).load(image != null ? image : models.picture());
             Request spec = DemoModels.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma, false);
