@@ -1,5 +1,9 @@
 package dev.specula.train;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Forward and backward passes of the layers the trainer needs, over plain float arrays holding
  * rows of a batch of positions (row-major, {@code [rows][width]}). Every backward ADDS into its
@@ -9,32 +13,21 @@ package dev.specula.train;
  */
 public final class Ops {
 
+    private static final VectorSpecies<Float> S = VecMath.S;
+    private static final int L = S.length();
+
     private Ops() {}
 
     // ---- linear: y[t][o] = sum_i x[t][i] * w[o][i]
 
     public static void linear(float[] x, float[] w, float[] y, int rows, int in, int out) {
-        for (int t = 0; t < rows; t++) {
-            for (int o = 0; o < out; o++) {
-                float s = 0;
-                int wo = o * in, xt = t * in;
-                for (int i = 0; i < in; i++) s += x[xt + i] * w[wo + i];
-                y[t * out + o] = s;
-            }
-        }
+        VecMath.matmulRowsByRows(x, w, y, rows, in, out);
     }
 
+    /** dx += dy·W and dw += dyᵀ·x; either may be null to skip it. */
     public static void linearBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, int rows, int in, int out) {
-        for (int t = 0; t < rows; t++) {
-            int xt = t * in;
-            for (int o = 0; o < out; o++) {
-                float g = dy[t * out + o];
-                if (g == 0) continue;
-                int wo = o * in;
-                if (dx != null) for (int i = 0; i < in; i++) dx[xt + i] += g * w[wo + i];
-                if (dw != null) for (int i = 0; i < in; i++) dw[wo + i] += g * x[xt + i];
-            }
-        }
+        if (dx != null) VecMath.accumulateProducts(dy, out, 1, w, dx, rows, out, in);
+        if (dw != null) VecMath.accumulateProducts(dy, 1, out, x, dw, out, rows, in);
     }
 
     // ---- embedding: rows of the table picked by token id
@@ -53,8 +46,13 @@ public final class Ops {
 
     public static void rmsNorm(float[] x, float[] g, float[] y, int rows, int dim, float eps) {
         for (int t = 0; t < rows; t++) {
-            float r = invRms(x, t * dim, dim, eps);
-            for (int i = 0; i < dim; i++) y[t * dim + i] = x[t * dim + i] * r * g[i];
+            int b = t * dim;
+            float r = invRms(x, b, dim, eps);
+            int i = 0;
+            for (int upper = S.loopBound(dim); i < upper; i += L) {
+                FloatVector.fromArray(S, x, b + i).mul(r).mul(FloatVector.fromArray(S, g, i)).intoArray(y, b + i);
+            }
+            for (; i < dim; i++) y[b + i] = x[b + i] * r * g[i];
         }
     }
 
@@ -62,10 +60,21 @@ public final class Ops {
         for (int t = 0; t < rows; t++) {
             int b = t * dim;
             float r = invRms(x, b, dim, eps);
-            float dot = 0; // sum_j dy_j g_j x_j
-            for (int i = 0; i < dim; i++) dot += dy[b + i] * g[i] * x[b + i];
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            for (int upper = S.loopBound(dim); i < upper; i += L) {
+                acc = FloatVector.fromArray(S, dy, b + i).mul(FloatVector.fromArray(S, g, i)).fma(FloatVector.fromArray(S, x, b + i), acc);
+            }
+            float dot = acc.reduceLanes(VectorOperators.ADD); // sum_j dy_j g_j x_j
+            for (; i < dim; i++) dot += dy[b + i] * g[i] * x[b + i];
             float k = r * r * r * dot / dim;
-            for (int i = 0; i < dim; i++) {
+            i = 0;
+            for (int upper = S.loopBound(dim); i < upper; i += L) {
+                FloatVector vdy = FloatVector.fromArray(S, dy, b + i), vx = FloatVector.fromArray(S, x, b + i);
+                vdy.mul(vx).mul(r).add(FloatVector.fromArray(S, dg, i)).intoArray(dg, i);
+                vdy.mul(r).fma(FloatVector.fromArray(S, g, i), FloatVector.fromArray(S, dx, b + i)).sub(vx.mul(k)).intoArray(dx, b + i);
+            }
+            for (; i < dim; i++) {
                 dg[i] += dy[b + i] * x[b + i] * r;
                 dx[b + i] += r * dy[b + i] * g[i] - k * x[b + i];
             }
@@ -73,23 +82,39 @@ public final class Ops {
     }
 
     private static float invRms(float[] x, int b, int dim, float eps) {
-        float ss = 0;
-        for (int i = 0; i < dim; i++) ss += x[b + i] * x[b + i];
+        float ss = VecMath.dot(x, b, x, b, dim);
         return (float) (1.0 / Math.sqrt(ss / dim + eps));
     }
 
     // ---- SwiGLU: h = silu(a) * b
 
     public static void swiglu(float[] a, float[] b, float[] h) {
-        for (int i = 0; i < h.length; i++) h[i] = silu(a[i]) * b[i];
+        int i = 0;
+        for (int upper = S.loopBound(h.length); i < upper; i += L) {
+            FloatVector va = FloatVector.fromArray(S, a, i);
+            va.mul(sigmoid(va)).mul(FloatVector.fromArray(S, b, i)).intoArray(h, i);
+        }
+        for (; i < h.length; i++) h[i] = silu(a[i]) * b[i];
     }
 
     public static void swigluBackward(float[] a, float[] b, float[] dh, float[] da, float[] db) {
-        for (int i = 0; i < dh.length; i++) {
+        int i = 0;
+        for (int upper = S.loopBound(dh.length); i < upper; i += L) {
+            FloatVector va = FloatVector.fromArray(S, a, i), vdh = FloatVector.fromArray(S, dh, i), s = sigmoid(va);
+            FloatVector dhs = vdh.mul(s);
+            dhs.fma(va, FloatVector.fromArray(S, db, i)).intoArray(db, i);
+            FloatVector slope = va.mul(s.neg().add(1f)).add(1f); // 1 + a (1 - s)
+            dhs.mul(FloatVector.fromArray(S, b, i)).fma(slope, FloatVector.fromArray(S, da, i)).intoArray(da, i);
+        }
+        for (; i < dh.length; i++) {
             float s = sigmoid(a[i]);
             db[i] += dh[i] * a[i] * s;
             da[i] += dh[i] * b[i] * s * (1 + a[i] * (1 - s));
         }
+    }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     static float sigmoid(float x) {
@@ -105,14 +130,29 @@ public final class Ops {
     private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
 
     public static void gelu(float[] x, float[] y) {
-        for (int i = 0; i < x.length; i++) {
+        int i = 0;
+        for (int upper = S.loopBound(x.length); i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector th = geluInner(v).lanewise(VectorOperators.TANH);
+            v.mul(0.5f).mul(th.add(1f)).intoArray(y, i);
+        }
+        for (; i < x.length; i++) {
             float u = GELU_C * (x[i] + 0.044715f * x[i] * x[i] * x[i]);
             y[i] = 0.5f * x[i] * (1 + (float) Math.tanh(u));
         }
     }
 
     public static void geluBackward(float[] x, float[] dy, float[] dx) {
-        for (int i = 0; i < x.length; i++) {
+        int i = 0;
+        for (int upper = S.loopBound(x.length); i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector th = geluInner(v).lanewise(VectorOperators.TANH);
+            FloatVector du = v.mul(v).mul(3 * 0.044715f * GELU_C).add(GELU_C);
+            // 0.5 (1 + th) + 0.5 v (1 - th^2) du
+            FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(du));
+            FloatVector.fromArray(S, dy, i).fma(d, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+        }
+        for (; i < x.length; i++) {
             float v = x[i];
             float u = GELU_C * (v + 0.044715f * v * v * v);
             float th = (float) Math.tanh(u);
@@ -121,14 +161,48 @@ public final class Ops {
         }
     }
 
+    /** sqrt(2/pi) (v + 0.044715 v^3) */
+    private static FloatVector geluInner(FloatVector v) {
+        return v.mul(v).mul(0.044715f).add(1f).mul(v).mul(GELU_C);
+    }
+
     // ---- RoPE, in place: rotate adjacent pairs of every head at position start + t
+
+    /** Cosines and sines per (position, pair), shared by all calls with one head size and base. */
+    private record RopeTable(int headSize, float base, int positions, float[] cos, float[] sin) {
+        static RopeTable of(int headSize, float base, int positions) {
+            int half = headSize / 2;
+            float[] cos = new float[positions * half], sin = new float[positions * half];
+            for (int p = 0; p < positions; p++) {
+                for (int j = 0; j < half; j++) {
+                    double angle = p * Math.pow(base, -2.0 * j / headSize);
+                    cos[p * half + j] = (float) Math.cos(angle);
+                    sin[p * half + j] = (float) Math.sin(angle);
+                }
+            }
+            return new RopeTable(headSize, base, positions, cos, sin);
+        }
+    }
+
+    // immutable, so worker threads may race to replace it without harm
+    private static volatile RopeTable ropeTable;
+
+    private static RopeTable ropeTable(int headSize, float base, int positions) {
+        RopeTable t = ropeTable;
+        if (t != null && t.headSize() == headSize && t.base() == base && t.positions() >= positions) return t;
+        boolean grow = t != null && t.headSize() == headSize && t.base() == base;
+        t = RopeTable.of(headSize, base, Math.max(positions, grow ? 2 * t.positions() : 256));
+        ropeTable = t;
+        return t;
+    }
 
     public static void rope(float[] v, int rows, int heads, int headSize, int start, float base, boolean inverse) {
         int half = headSize / 2;
+        RopeTable table = ropeTable(headSize, base, start + rows);
         for (int t = 0; t < rows; t++) {
+            int c = (start + t) * half;
             for (int j = 0; j < half; j++) {
-                double angle = (start + t) * Math.pow(base, -2.0 * j / headSize);
-                float cos = (float) Math.cos(angle), sin = (float) (inverse ? -Math.sin(angle) : Math.sin(angle));
+                float cos = table.cos()[c + j], sin = inverse ? -table.sin()[c + j] : table.sin()[c + j];
                 for (int h = 0; h < heads; h++) {
                     int p = (t * heads + h) * headSize + 2 * j;
                     float x0 = v[p], x1 = v[p + 1];
@@ -151,16 +225,14 @@ public final class Ops {
                 int pr = (h * rows + t) * rows;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= t; j++) {
-                    float s = 0;
-                    for (int i = 0; i < hs; i++) s += q[(t * heads + h) * hs + i] * k[(j * kvHeads + kh) * hs + i];
-                    p[pr + j] = s * scale;
+                    p[pr + j] = VecMath.dot(q, (t * heads + h) * hs, k, (j * kvHeads + kh) * hs, hs) * scale;
                     max = Math.max(max, p[pr + j]);
                 }
                 float sum = 0;
                 for (int j = 0; j <= t; j++) sum += p[pr + j] = (float) Math.exp(p[pr + j] - max);
                 for (int j = 0; j <= t; j++) {
                     p[pr + j] /= sum;
-                    for (int i = 0; i < hs; i++) o[(t * heads + h) * hs + i] += p[pr + j] * v[(j * kvHeads + kh) * hs + i];
+                    VecMath.axpy(p[pr + j], v, (j * kvHeads + kh) * hs, o, (t * heads + h) * hs, hs);
                 }
                 for (int j = t + 1; j < rows; j++) p[pr + j] = 0;
             }
@@ -178,22 +250,17 @@ public final class Ops {
                 int pr = (h * rows + t) * rows, ot = (t * heads + h) * hs;
                 float dot = 0;
                 for (int j = 0; j <= t; j++) {
-                    float s = 0;
                     int vj = (j * kvHeads + kh) * hs;
-                    for (int i = 0; i < hs; i++) {
-                        s += dO[ot + i] * v[vj + i];
-                        dv[vj + i] += p[pr + j] * dO[ot + i];
-                    }
+                    float s = VecMath.dot(dO, ot, v, vj, hs);
+                    VecMath.axpy(p[pr + j], dO, ot, dv, vj, hs);
                     dp[j] = s;
                     dot += p[pr + j] * s;
                 }
                 for (int j = 0; j <= t; j++) {
                     float ds = p[pr + j] * (dp[j] - dot) * scale;
                     int kj = (j * kvHeads + kh) * hs;
-                    for (int i = 0; i < hs; i++) {
-                        dq[ot + i] += ds * k[kj + i];
-                        dk[kj + i] += ds * q[ot + i];
-                    }
+                    VecMath.axpy(ds, k, kj, dq, ot, hs);
+                    VecMath.axpy(ds, q, ot, dk, kj, hs);
                 }
             }
         }
