@@ -77,6 +77,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--type", defaultValue = "F32", description = "Type of the written matrices: F32, F16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).") String type;
     @Option(names = {"-o", "--out"}, required = true, description = "Output language model GGUF.") Path out;
     @Option(names = "--checkpoint", description = "Resume from this file if it exists (same shape and --steps), and save to it at the end.") Path checkpoint;
+    @Option(names = "--save-every", defaultValue = "0", description = "Also write the outputs (and the checkpoint) every N steps, to evaluate a long run as it goes.") int saveEvery;
     @Option(names = "--loss-png", description = "Draw the loss curve to this PNG.") Path lossPng;
     @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
 
@@ -106,16 +107,20 @@ final class TrainCommand implements Callable<Integer> {
             long params = lm.parameterCount() + (projector != null ? projector.parameterCount() : 0);
             System.out.printf("vocab %d, %d parameters (language model %d), %d sequences%n",
                     lm.shape.vocab(), params, lm.parameterCount(), data.size());
-            List<Float> losses = fit(model, data);
-            String name = "specula-demo-" + (vision ? "target" : adapterFor != null ? "adapter-draft" : "draft");
-            TrainedGguf.writeLlama(out, lm, name, vocab, outType);
-            if (vision) {
-                try (GgufFile towerGguf = GgufFile.open(towerFile)) {
-                    TrainedGguf.writeMmproj(mmprojOut, towerGguf, projector, name + "-mmproj", outType);
+            TrainableProjector proj = projector;
+            Outputs outputs = () -> {
+                String name = "specula-demo-" + (vision ? "target" : adapterFor != null ? "adapter-draft" : "draft");
+                TrainedGguf.writeLlama(out, lm, name, vocab, outType);
+                if (vision) {
+                    try (GgufFile towerGguf = GgufFile.open(towerFile)) {
+                        TrainedGguf.writeMmproj(mmprojOut, towerGguf, proj, name + "-mmproj", outType);
+                    }
+                } else if (adapterFor != null) {
+                    TrainedGguf.writeProjector(mmprojOut, proj, name + "-projector", outType);
                 }
-            } else if (adapterFor != null) {
-                TrainedGguf.writeProjector(mmprojOut, projector, name + "-projector", outType);
-            }
+            };
+            List<Float> losses = fit(model, data, outputs);
+            outputs.write();
             System.out.printf("wrote %s%s, final loss %.4f (mean of the last 20 steps %.4f)%n", out,
                     mmprojOut != null ? " and " + mmprojOut : "", losses.getLast(), tailMean(losses, 20));
             if (lossPng != null) ImageIO.write(LossChart.draw(losses), "png", lossPng.toFile());
@@ -154,7 +159,7 @@ final class TrainCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile("specula-tower", ".gguf");
         // A random frozen tower without a class row: every patch reaches the projector, which learns to read it.
         MmprojSynth.write(tmp, new MmprojShape(towerSize, towerPatch, towerWidth, 4 * towerWidth, Math.max(1, towerWidth / 64),
-                towerBlocks, lmWidth), GgmlType.F16, seed + 2, false, null);
+                towerBlocks, lmWidth), GgmlType.F16, seed + 2, false, 1f, null);
         return tmp;
     }
 
@@ -174,7 +179,11 @@ final class TrainCommand implements Callable<Integer> {
         return data;
     }
 
-    private List<Float> fit(Trainable model, List<Trainer.Sequence> data) throws Exception {
+    private interface Outputs {
+        void write() throws java.io.IOException;
+    }
+
+    private List<Float> fit(Trainable model, List<Trainer.Sequence> data, Outputs outputs) throws Exception {
         AdamW opt = new AdamW(lr, 0.01f, 1f, Math.max(1, steps / 20), steps);
         int done = 0;
         if (checkpoint != null && Files.exists(checkpoint)) {
@@ -188,6 +197,14 @@ final class TrainCommand implements Callable<Integer> {
         try (StepProgress bar = StepProgress.start("train", remaining, !quiet)) {
             losses = Trainer.train(model, data, remaining, batch, opt, threads, seed + done, (s, n, loss) -> {
                 bar.step(s, loss);
+                if (saveEvery > 0 && s % saveEvery == 0 && s < n) {
+                    try {
+                        outputs.write();
+                        if (checkpoint != null) Checkpoint.save(checkpoint, model.params(), opt);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
                 if (quiet && (s == 1 || s % Math.max(1, n / 20) == 0 || s == n)) {
                     double el = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("step %d/%d loss %.4f  %.0fs elapsed, ETA %.0fs%n", s, n, loss, el, el / s * (n - s));

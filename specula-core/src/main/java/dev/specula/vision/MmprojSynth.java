@@ -32,15 +32,17 @@ public final class MmprojSynth {
     private MmprojSynth() {}
 
     public static void write(Path path, MmprojShape shape, GgmlType type, long seed, DoubleConsumer progress) throws IOException {
-        write(path, shape, type, seed, true, progress);
+        write(path, shape, type, seed, true, STD, progress);
     }
 
     /**
      * As above; without a class embedding every patch reaches the projector (with one, llama.cpp's
-     * LLaVA path hands over the class row and all patches but the first).
+     * LLaVA path hands over the class row and all patches but the first). {@code positionStd} scales the
+     * position embeddings: a frozen random tower keeps a patch's brightness through its pre-LayerNorm only
+     * when the position row added to the patch is of comparable size (LayerNorm removes a lone row's scale).
      */
     public static void write(Path path, MmprojShape shape, GgmlType type, long seed, boolean classEmbedding,
-                             DoubleConsumer progress) throws IOException {
+                             float positionStd, DoubleConsumer progress) throws IOException {
         shape.validate();
         if (shape.embedding() % type.blockSize() != 0 || shape.feedForward() % type.blockSize() != 0) {
             throw new IllegalArgumentException(type + " needs row lengths that are multiples of " + type.blockSize()
@@ -88,7 +90,7 @@ public final class MmprojSynth {
                 TensorFormat f = TensorFormat.of(spec.type());
                 for (long at = 0; at < elements; at += CHUNK) {
                     int n = (int) Math.min(CHUNK, elements - at);
-                    fill(spec.name(), values, n, rnd);
+                    fill(spec.name(), values, n, rnd, positionStd);
                     f.quantize(values, 0, n, encodedSeg, 0);
                     int bytes = (int) spec.type().byteSize(n);
                     w.write(encoded, 0, bytes);
@@ -99,13 +101,14 @@ public final class MmprojSynth {
         }
     }
 
-    private static void fill(String name, float[] values, int n, SplittableRandom rnd) {
+    private static void fill(String name, float[] values, int n, SplittableRandom rnd, float positionStd) {
         boolean norm = name.contains("ln1.") || name.contains("ln2.") || name.contains("pre_ln.");
         if (norm) {
             Arrays.fill(values, 0, n, name.endsWith(".weight") ? 1f : 0f);
             return;
         }
-        for (int i = 0; i < n; i++) values[i] = (float) rnd.nextGaussian() * STD;
+        float std = name.equals("v.position_embd.weight") ? positionStd : STD;
+        for (int i = 0; i < n; i++) values[i] = (float) rnd.nextGaussian() * std;
     }
 
     private static Map<String, GgufValue> metadata(MmprojShape s, GgmlType type) {
