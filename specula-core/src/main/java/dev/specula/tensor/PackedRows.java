@@ -122,15 +122,15 @@ final class PackedRows {
                     }
                 } else if (narrow) {
                     switch (t1 - t0) {
-                        case 3 -> pairNarrow3(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
-                        case 4 -> pairNarrow4(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride, half);
-                        default -> pairNarrow5(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride, half);
+                        case 3 -> pairNarrow3(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
+                        case 4 -> pairNarrow4(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride, half);
+                        default -> pairNarrow5(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride, half);
                     }
                 } else {
                     switch (t1 - t0) {
-                        case 1 -> pairWide1(w, a, c, ng, q4, x, x0, lanes, out, o, outStride, half);
-                        case 2 -> pairWide2(w, a, c, ng, q4, x, x0, x0 + xs, lanes, out, o, outStride, half);
-                        default -> pairWide3(w, a, c, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
+                        case 1 -> pairWide1(w, a, c, ng, x, x0, lanes, out, o, outStride, half);
+                        case 2 -> pairWide2(w, a, c, ng, x, x0, x0 + xs, lanes, out, o, outStride, half);
+                        default -> pairWide3(w, a, c, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride, half);
                     }
                 }
                 t0 = t1;
@@ -151,15 +151,15 @@ final class PackedRows {
                     }
                 } else if (narrow) {
                     switch (t1 - t0) {
-                        case 3 -> singleNarrow3(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
-                        case 4 -> singleNarrow4(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride);
-                        default -> singleNarrow5(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride);
+                        case 3 -> singleNarrow3(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
+                        case 4 -> singleNarrow4(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, lanes, out, o, outStride);
+                        default -> singleNarrow5(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, x0 + 4 * xs, lanes, out, o, outStride);
                     }
                 } else {
                     switch (t1 - t0) {
-                        case 1 -> singleWide1(w, a, ng, q4, x, x0, lanes, out, o, outStride);
-                        case 2 -> singleWide2(w, a, ng, q4, x, x0, x0 + xs, lanes, out, o, outStride);
-                        default -> singleWide3(w, a, ng, q4, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
+                        case 1 -> singleWide1(w, a, ng, x, x0, lanes, out, o, outStride);
+                        case 2 -> singleWide2(w, a, ng, x, x0, x0 + xs, lanes, out, o, outStride);
+                        default -> singleWide3(w, a, ng, x, x0, x0 + xs, x0 + 2 * xs, lanes, out, o, outStride);
                     }
                 }
                 t0 = t1;
@@ -256,48 +256,45 @@ final class PackedRows {
         return reduce(lanes, 0);
     }
 
-    private static void pairWide1(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0,
+    private static void pairWide1(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F), accC0 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA0c = FloatVector.zero(F), sA0d = FloatVector.zero(F), sC0a = bias0, sC0b = FloatVector.zero(F), sC0c = FloatVector.zero(F), sC0d = FloatVector.zero(F);
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0b = uA.fma(v, sA0b); sC0b = uC.fma(v, sC0b);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA0c = uA.fma(v, sA0c); sC0c = uC.fma(v, sC0c);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN);
                 sA0d = uA.fma(v, sA0d); sC0d = uC.fma(v, sC0d);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -313,57 +310,54 @@ final class PackedRows {
         out[o + dr] = reduce(lanes, 80);
     }
 
-    private static void pairWide2(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0, int x1,
+    private static void pairWide2(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA1a = bias1, sA1b = FloatVector.zero(F), sC0a = bias0, sC0b = FloatVector.zero(F), sC1a = bias1, sC1b = FloatVector.zero(F);
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0b = uA.fma(v, sA0b); sC0b = uC.fma(v, sC0b);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA1b = uA.fma(v, sA1b); sC1b = uC.fma(v, sC1b);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN);
                 sA0b = uA.fma(v, sA0b); sC0b = uC.fma(v, sC0b);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 48), ByteOrder.LITTLE_ENDIAN);
                 sA1b = uA.fma(v, sA1b); sC1b = uC.fma(v, sC1b);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -386,52 +380,49 @@ final class PackedRows {
         out[o + 1 * stride + dr] = reduce(lanes, 96);
     }
 
-    private static void pairWide3(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2,
+    private static void pairWide3(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias2 = FloatVector.fromMemorySegment(F, x, 4L * (g2 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA1a = bias1, sA2a = bias2, sC0a = bias0, sC1a = bias1, sC2a = bias2;
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 32), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 48), ByteOrder.LITTLE_ENDIAN);
@@ -439,13 +430,13 @@ final class PackedRows {
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 48), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -475,32 +466,29 @@ final class PackedRows {
         out[o + 2 * stride + dr] = reduce(lanes, 112);
     }
 
-    private static void singleWide1(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0,
+    private static void singleWide1(MemorySegment w, long rowA, int ng, MemorySegment x, int x0,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA0c = FloatVector.zero(F), sA0d = FloatVector.zero(F);
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0b);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 sA0c = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN), sA0c);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 sA0d = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN), sA0d);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -513,37 +501,34 @@ final class PackedRows {
         out[o] = reduce(lanes, 0);
     }
 
-    private static void singleWide2(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0, int x1,
+    private static void singleWide2(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA0c = FloatVector.zero(F), sA0d = FloatVector.zero(F), sA1a = bias1, sA1b = FloatVector.zero(F), sA1c = FloatVector.zero(F), sA1d = FloatVector.zero(F);
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN), sA1a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0b);
                 sA1b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN), sA1b);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 sA0c = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN), sA0c);
                 sA1c = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 32), ByteOrder.LITTLE_ENDIAN), sA1c);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 sA0d = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN), sA0d);
                 sA1d = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 48), ByteOrder.LITTLE_ENDIAN), sA1d);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -560,42 +545,39 @@ final class PackedRows {
         out[o + 1 * stride] = reduce(lanes, 16);
     }
 
-    private static void singleWide3(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2,
+    private static void singleWide3(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, m2 = q4 ? 0xF0000 : 0xFF0000, m3 = q4 ? 0x0F000000 : 0xFF;
-        final int s3 = q4 ? 0 : 24;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias2 = FloatVector.fromMemorySegment(F, x, 4L * (g2 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA1a = bias1, sA1b = FloatVector.zero(F), sA2a = bias2, sA2b = FloatVector.zero(F);
             for (int i = 0; i < 8; i++) {
-                // Q4_0: word i / 2, its low nibbles (i even) or high ones; Q8_0: word i
-                long wo = q4 ? 64 * (i >> 1) : 64 * i;
-                int pre = q4 ? 4 * (i & 1) : 0, k = 64 * i;
-                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                // four values a step: bytes 0..3 of word i
+                long wo = 64L * i;
+                int k = 64 * i;
+                IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN), sA2a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0b);
                 sA1b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN), sA1b);
                 sA2b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN), sA2b);
-                uA = (FloatVector) wA.and(m2).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF0000).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 32), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 32), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 32), ByteOrder.LITTLE_ENDIAN), sA2a);
-                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, s3).and(m3).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 48), ByteOrder.LITTLE_ENDIAN), sA0b);
                 sA1b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 48), ByteOrder.LITTLE_ENDIAN), sA1b);
                 sA2b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 48), ByteOrder.LITTLE_ENDIAN), sA2b);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -615,36 +597,33 @@ final class PackedRows {
         out[o + 1 * stride] = reduce(lanes, 16);
         out[o + 2 * stride] = reduce(lanes, 32);
     }
-    private static void pairNarrow3(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2,
+    private static void pairNarrow3(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias2 = FloatVector.fromMemorySegment(F, x, 4L * (g2 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA1a = bias1, sA2a = bias2, sC0a = bias0, sC1a = bias1, sC2a = bias2;
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
                 IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN);
                 sA1a = uA.fma(v, sA1a); sC1a = uC.fma(v, sC1a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN);
@@ -652,13 +631,13 @@ final class PackedRows {
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -688,14 +667,12 @@ final class PackedRows {
         out[o + 2 * stride + dr] = reduce(lanes, 112);
     }
 
-    private static void pairNarrow4(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2, int x3,
+    private static void pairNarrow4(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2, int x3,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F), accC3 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF, g3 = x3 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
@@ -703,14 +680,13 @@ final class PackedRows {
             FloatVector bias3 = FloatVector.fromMemorySegment(F, x, 4L * (g3 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA1a = bias1, sA2a = bias2, sA3a = bias3, sC0a = bias0, sC1a = bias1, sC2a = bias2, sC3a = bias3;
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
                 IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN);
@@ -719,8 +695,8 @@ final class PackedRows {
                 sA2a = uA.fma(v, sA2a); sC2a = uC.fma(v, sC2a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g3 + k), ByteOrder.LITTLE_ENDIAN);
                 sA3a = uA.fma(v, sA3a); sC3a = uC.fma(v, sC3a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN);
@@ -730,13 +706,13 @@ final class PackedRows {
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g3 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA3a = uA.fma(v, sA3a); sC3a = uC.fma(v, sC3a);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -773,14 +749,12 @@ final class PackedRows {
         out[o + 3 * stride + dr] = reduce(lanes, 128);
     }
 
-    private static void pairNarrow5(MemorySegment w, long rowA, long rowC, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
+    private static void pairNarrow5(MemorySegment w, long rowA, long rowC, int ng, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
                               float[] lanes, float[] out, int o, int stride, int dr) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accA4 = FloatVector.zero(F), accC0 = FloatVector.zero(F), accC1 = FloatVector.zero(F), accC2 = FloatVector.zero(F), accC3 = FloatVector.zero(F), accC4 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
-            long bC = rowC + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
+            long bC = rowC + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF, g3 = x3 + g * GF, g4 = x4 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
@@ -789,14 +763,13 @@ final class PackedRows {
             FloatVector bias4 = FloatVector.fromMemorySegment(F, x, 4L * (g4 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA1a = bias1, sA2a = bias2, sA3a = bias3, sA4a = bias4, sC0a = bias0, sC1a = bias1, sC2a = bias2, sC3a = bias3, sC4a = bias4;
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
                 IntVector wC = IntVector.fromMemorySegment(I, w, bC + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
-                FloatVector uC = (FloatVector) wC.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
+                FloatVector uC = (FloatVector) wC.and(0xFF).convert(VectorOperators.I2F, 0);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN);
@@ -807,8 +780,8 @@ final class PackedRows {
                 sA3a = uA.fma(v, sA3a); sC3a = uC.fma(v, sC3a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g4 + k), ByteOrder.LITTLE_ENDIAN);
                 sA4a = uA.fma(v, sA4a); sC4a = uC.fma(v, sC4a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
-                uC = (FloatVector) wC.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
+                uC = (FloatVector) wC.and(0xFF00).convert(VectorOperators.I2F, 0);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA0a = uA.fma(v, sA0a); sC0a = uC.fma(v, sC0a);
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN);
@@ -820,13 +793,13 @@ final class PackedRows {
                 v = FloatVector.fromMemorySegment(F, x, 4L * (g4 + k + 16), ByteOrder.LITTLE_ENDIAN);
                 sA4a = uA.fma(v, sA4a); sC4a = uC.fma(v, sC4a);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             FloatVector dwA = bitsA.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signA)
                     .blend(bitsA.or(0x7F800000).or(signA), magA.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hC = (IntVector) ShortVector.fromMemorySegment(H, w, bC + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magC = hC.and(0x7FFF), bitsC = magC.lanewise(VectorOperators.LSHL, 13);
             IntVector signC = hC.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -870,34 +843,31 @@ final class PackedRows {
         out[o + 4 * stride + dr] = reduce(lanes, 144);
     }
 
-    private static void singleNarrow3(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2,
+    private static void singleNarrow3(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias2 = FloatVector.fromMemorySegment(F, x, 4L * (g2 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA1a = bias1, sA1b = FloatVector.zero(F), sA2a = bias2, sA2b = FloatVector.zero(F);
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN), sA2a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0b);
                 sA1b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN), sA1b);
                 sA2b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN), sA2b);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -918,13 +888,11 @@ final class PackedRows {
         out[o + 2 * stride] = reduce(lanes, 32);
     }
 
-    private static void singleNarrow4(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2, int x3,
+    private static void singleNarrow4(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2, int x3,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF, g3 = x3 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
@@ -932,23 +900,22 @@ final class PackedRows {
             FloatVector bias3 = FloatVector.fromMemorySegment(F, x, 4L * (g3 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA0b = FloatVector.zero(F), sA1a = bias1, sA1b = FloatVector.zero(F), sA2a = bias2, sA2b = FloatVector.zero(F), sA3a = bias3, sA3b = FloatVector.zero(F);
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN), sA2a);
                 sA3a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g3 + k), ByteOrder.LITTLE_ENDIAN), sA3a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0b);
                 sA1b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN), sA1b);
                 sA2b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN), sA2b);
                 sA3b = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g3 + k + 16), ByteOrder.LITTLE_ENDIAN), sA3b);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -973,13 +940,11 @@ final class PackedRows {
         out[o + 3 * stride] = reduce(lanes, 48);
     }
 
-    private static void singleNarrow5(MemorySegment w, long rowA, int ng, boolean q4, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
+    private static void singleNarrow5(MemorySegment w, long rowA, int ng, MemorySegment x, int x0, int x1, int x2, int x3, int x4,
                               float[] lanes, float[] out, int o, int stride) {
-        final int gb = q4 ? Q4_GROUP : Q8_GROUP, sOff = q4 ? 256 : 512;
-        final int m0 = q4 ? 0xF : 0xFF, m1 = q4 ? 0xF00 : 0xFF00, wsh = q4 ? 2 : 1;
         FloatVector accA0 = FloatVector.zero(F), accA1 = FloatVector.zero(F), accA2 = FloatVector.zero(F), accA3 = FloatVector.zero(F), accA4 = FloatVector.zero(F);
         for (int g = 0; g < ng; g++) {
-            long bA = rowA + (long) g * gb;
+            long bA = rowA + (long) g * Q8_GROUP;
             int g0 = x0 + g * GF, g1 = x1 + g * GF, g2 = x2 + g * GF, g3 = x3 + g * GF, g4 = x4 + g * GF;
             FloatVector bias0 = FloatVector.fromMemorySegment(F, x, 4L * (g0 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector bias1 = FloatVector.fromMemorySegment(F, x, 4L * (g1 + BIAS), ByteOrder.LITTLE_ENDIAN);
@@ -988,25 +953,24 @@ final class PackedRows {
             FloatVector bias4 = FloatVector.fromMemorySegment(F, x, 4L * (g4 + BIAS), ByteOrder.LITTLE_ENDIAN);
             FloatVector sA0a = bias0, sA1a = bias1, sA2a = bias2, sA3a = bias3, sA4a = bias4;
             for (int i = 0; i < 16; i++) {
-                // two values a step (see PackedInputs): Q8_0 bytes 2h, 2h + 1 of word i / 2 (h = i % 2); Q4_0 the
-                // low (n = 0) or high nibbles of bytes 2h, 2h + 1 of word i / 4 (n = i % 2, h = i / 2 % 2)
-                long wo = 64L * (i >> wsh);
-                int pre = q4 ? 16 * ((i >> 1) & 1) + 4 * (i & 1) : 16 * (i & 1), k = 32 * i;
+                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)
+                long wo = 64L * (i >> 1);
+                int pre = 16 * (i & 1), k = 32 * i;
                 IntVector wA = IntVector.fromMemorySegment(I, w, bA + wo, ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, pre);
-                FloatVector uA = (FloatVector) wA.and(m0).convert(VectorOperators.I2F, 0);
+                FloatVector uA = (FloatVector) wA.and(0xFF).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k), ByteOrder.LITTLE_ENDIAN), sA2a);
                 sA3a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g3 + k), ByteOrder.LITTLE_ENDIAN), sA3a);
                 sA4a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g4 + k), ByteOrder.LITTLE_ENDIAN), sA4a);
-                uA = (FloatVector) wA.and(m1).convert(VectorOperators.I2F, 0);
+                uA = (FloatVector) wA.and(0xFF00).convert(VectorOperators.I2F, 0);
                 sA0a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g0 + k + 16), ByteOrder.LITTLE_ENDIAN), sA0a);
                 sA1a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g1 + k + 16), ByteOrder.LITTLE_ENDIAN), sA1a);
                 sA2a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g2 + k + 16), ByteOrder.LITTLE_ENDIAN), sA2a);
                 sA3a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g3 + k + 16), ByteOrder.LITTLE_ENDIAN), sA3a);
                 sA4a = uA.fma(FloatVector.fromMemorySegment(F, x, 4L * (g4 + k + 16), ByteOrder.LITTLE_ENDIAN), sA4a);
             }
-            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + sOff, ByteOrder.LITTLE_ENDIAN)
+            IntVector hA = (IntVector) ShortVector.fromMemorySegment(H, w, bA + 512, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magA = hA.and(0x7FFF), bitsA = magA.lanewise(VectorOperators.LSHL, 13);
             IntVector signA = hA.and(0x8000).lanewise(VectorOperators.LSHL, 16);

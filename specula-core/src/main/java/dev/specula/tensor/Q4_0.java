@@ -48,25 +48,10 @@ public final class Q4_0 implements TensorFormat {
         }
     }
 
-    /**
-     * On 512-bit vectors every batch reads the blocks directly ({@link Q4_0Rows}), in groups of up to
-     * {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order; elsewhere as the interface does. Either way a
-     * value does not depend on the batch size.
-     */
-    @Override
-    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        if (Q4_0Rows.SUPPORTED) {
-            Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
-    }
+    // No matmulRows of its own: Java Q4_0 products of rows 512 wide and more below 128 inputs run PackedRows
+    // (see Product), the rest take the interface's (this dot per input, or shared tiles from 128 inputs).
 
-    /**
-     * In {@link Q4_0Rows}' order, so that a value is the same through either: each weight (q - 8)·d rounded to
-     * float, one accumulator, the block's low half then its high half.
-     */
+    /** Each weight (q - 8)·d rounded to float, one accumulator, the block's low half then its high half. */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         int blocks = n / BLOCK;
