@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Writes the hand-unrolled kernels of {@code PackedRows} and {@code Q8_0Rows}: one method per group size, every
+ * Writes the hand-unrolled kernels of {@code PackedRows}, {@code Q8_0Rows} and {@code Q4_0Rows}: one method per group size, every
  * input's accumulators in their own local variables. They are unrolled by hand, not looped over arrays, because
  * C2 boxes vectors held in arrays or passed to methods it does not inline; this program keeps the copies
  * consistent. Each file holds its kernels between {@link #BEGIN} and {@link #END}; the code around them (dispatch,
@@ -29,7 +29,8 @@ public final class KernelSourceGenerator {
     public record Target(String file, String kernels) {}
 
     public static List<Target> targets() {
-        return List.of(new Target("PackedRows.java", packedRows()), new Target("Q8_0Rows.java", q8Rows()));
+        return List.of(new Target("PackedRows.java", packedRows()), new Target("Q8_0Rows.java", blockRows(false)),
+                new Target("Q4_0Rows.java", blockRows(true)));
     }
 
     public static void main(String[] args) throws IOException {
@@ -251,27 +252,36 @@ public final class KernelSourceGenerator {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Q8_0Rows: rows at byte offsets a and c, n = 1..8 inputs on the file's blocks.
+    // Q8_0Rows and Q4_0Rows: rows at byte offsets a and c, n = 1..8 inputs on the file's blocks.
 
-    static String q8Rows() {
+    static String blockRows(boolean q4) {
         Out s = new Out();
         for (int n = 1; n <= 8; n++) {
-            q8Pair(s, n);
+            blockPair(s, q4, n);
             s.line("");
         }
         return s.toString();
     }
 
-    private static void q8Pair(Out s, int n) {
+    private static void blockPair(Out s, boolean q4, int n) {
         s.line("    private static void pair" + n + "(MemorySegment w, long a, long c, int blocks, float[] x, "
                 + join(n, ", ", t -> "int x" + t) + ",");
         s.line("                              float[] out, int o, int dr, " + (n > 1 ? "int stride, " : "") + "float[] lanes) {");
         s.line("        FloatVector " + join(n, ", ", t -> "a" + t + " = FloatVector.zero(F)") + ", "
                 + join(n, ", ", t -> "c" + t + " = FloatVector.zero(F)") + ";");
+        if (q4) s.line("        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);");
         s.line("        for (int i = 0; i < blocks; i++) {");
         s.line("            int k = i * 32;");
         s.line("            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;");
         for (String r : new String[] {"a", "c"}) {
+            if (q4) { // the nibbles index a table of (k - 8) * d in one register
+                s.line("            IntVector t" + r + " = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, p" + r + "))).reinterpretAsInts();");
+                s.line("            IntVector q" + r + " = (IntVector) ByteVector.fromMemorySegment(B, w, p" + r + " + 2, ByteOrder.LITTLE_ENDIAN)");
+                s.line("                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);");
+                s.line("            FloatVector " + r + "L = q" + r + ".and(15).selectFrom(t" + r + ").reinterpretAsFloats();");
+                s.line("            FloatVector " + r + "H = q" + r + ".lanewise(VectorOperators.LSHR, 4).selectFrom(t" + r + ").reinterpretAsFloats();");
+                continue;
+            }
             s.line("            float d" + r + " = Float.float16ToFloat(w.get(Layouts.SHORT, p" + r + "));");
             for (String half : new String[] {"L", "H"}) {
                 s.line("            FloatVector " + r + half + " = ((FloatVector) ByteVector.fromMemorySegment(B, w, p" + r + " + "
