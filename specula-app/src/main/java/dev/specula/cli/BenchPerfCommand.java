@@ -2,6 +2,7 @@ package dev.specula.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.specula.bench.MemoryBandwidth;
 import dev.specula.bench.ModelTimer;
 import dev.specula.gguf.GgufFile;
 import dev.specula.gguf.GgufValue;
@@ -13,7 +14,6 @@ import dev.specula.synth.LlamaSynth;
 import dev.specula.synth.SynthVocabulary;
 import dev.specula.tensor.Backend;
 import dev.specula.tensor.GgmlType;
-import dev.specula.tensor.MemoryBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

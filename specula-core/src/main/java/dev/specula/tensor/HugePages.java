@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link Arena#allocate}, the memory is not zeroed first (the caller writes all of it), and the advice
  * comes before any page is touched, which it must for the pages to be huge. Freed when unreachable.
  */
-final class HugePages {
+public final class HugePages {
     private HugePages() {}
 
     private static final int PROT_READ_WRITE = 0x3;
@@ -43,7 +43,7 @@ final class HugePages {
     }
 
     /** {@code size} bytes, 64-byte aligned, contents unspecified, freed when {@code arena} closes. */
-    static MemorySegment allocate(long size, Arena arena) {
+    public static MemorySegment allocate(long size, Arena arena) {
         if (size < MIN_SIZE || MMAP == null || MUNMAP == null || MADVISE == null) {
             return arena.allocate(size, 64);
         }

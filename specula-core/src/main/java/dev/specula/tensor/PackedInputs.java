@@ -9,11 +9,11 @@ import java.lang.foreign.ValueLayout;
  * them (the same bytes q and scales d), then laid out as floats to meet the repacked weights lane for lane.
  * Input t starts at {@code t * stride()}:
  * <ul>
- * <li>per group of 16 blocks, {@value #GROUP_FLOATS} floats: [16 p, 16 p + 16) for p < 32: lane l holds value
- *     v(p) of block P(l) = 4 (l % 4) + l / 4, times the power of two that undoes the weight's place in its
- *     32-bit lane (see {@link PackedRows}); [512, 528): d per lane; [528, 544): the bias -8 sum(q) (Q4_0) or
- *     -128 sum(q) (Q8_0) per lane;</li>
- * <li>for Q4_0 instead, per group {@value #Q4_GROUP_FLOATS} floats' room: bytes [64 k, 64 k + 64) for k < 16: int32
+ * <li>for Q8_0, per group of 16 blocks, {@value #GROUP_FLOATS} floats: [16 p, 16 p + 16) for p < 32: lane l
+ *     holds value p of block P(l) = 4 (l % 4) + l / 4, times the power of two that undoes the weight's place in
+ *     its 32-bit lane (see {@link PackedRows}); [512, 528): d per lane; [528, 544): the bias -128 sum(q) per
+ *     lane;</li>
+ * <li>for Q4_0, per group {@value #Q4_GROUP_FLOATS} floats' room: bytes [64 k, 64 k + 64) for k < 16: int32
  *     lane l holds, as two int16, the input values that meet {@code (w >>> 4 (k % 4)) & 0x000F000F}, w being
  *     word k / 4 of block P(l) (low half: a nibble of byte 0 or 1, high half: of byte 2 or 3; see
  *     {@link PackedRows}); bytes [1024, 1088): d per lane as floats; [1088, 1152): -8 sum(q) per lane as int32;</li>
@@ -22,10 +22,10 @@ import java.lang.foreign.ValueLayout;
  *     (i < 8) or second, scaled likewise; [64, 80): d; [80, 96): -sum(q) (Q4_0) or -16 sum(q) (Q8_0), the
  *     block's bias spread over its 8 lanes. A lone last block leaves lanes 8..15 zero.</li>
  * </ul>
- * Which value of a block place p of a group holds depends on how many values a step of {@link PackedRows}'
- * kernels extracts from a weight register: four (the wide kernels, batches up to {@value #WIDE_MAX_BATCH}) or
- * two (the narrow ones, 3 to {@value PackedRows#MAX_T} inputs a group, whose unrolled bodies must stay small
- * enough for C1). For Q8_0 it is value p either way.
+ * The scale of a Q8_0 group's place p depends on how many values a step of {@link PackedRows}' float kernels
+ * extracts from a weight register: four (the wide kernels, batches up to {@value #WIDE_MAX_BATCH}: byte p % 4 at
+ * bits 8 (p % 4), but byte 3 shifted down) or two (the narrow ones, 3 to {@value PackedRows#MAX_T} inputs a
+ * group, whose unrolled bodies must stay small enough for C1: byte p % 2 of a half-word).
  *
  * <p>The floats live off-heap, 64-byte aligned, so that every 16-float load is one cache line (a float[]'s
  * elements start 16 bytes into the object: each load would straddle two lines). The buffer is reused and grows
@@ -40,9 +40,8 @@ final class PackedInputs {
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
 
-    /** Per place of a group: the value it holds (Q4_0; Q8_0 holds value p) and its scale, for wide and narrow kernels. */
-    private static final int[] Q4_VALUE_WIDE = new int[32], Q4_VALUE_NARROW = new int[32];
-    private static final float[] Q4_SCALE_WIDE = new float[32], Q8_SCALE_WIDE = new float[32], SCALE_NARROW = new float[32];
+    /** Per place p of a Q8_0 group: the scale of value p, for the wide and the narrow kernels. */
+    private static final float[] SCALE_WIDE = new float[32], SCALE_NARROW = new float[32];
     private static final float[] Q4_TAIL = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f}, Q8_TAIL = {1f, 0x1p-8f, 0x1p-16f, 1f};
     /** Batches above this many inputs run on the narrow kernels (groups of 3 to {@value PackedRows#MAX_T}). */
     static final int WIDE_MAX_BATCH = 3;
@@ -57,20 +56,12 @@ final class PackedInputs {
             Q4_HIGH[k] = n == 0 ? 4 * j + hi : 16 + 4 * j + hi;
         }
         for (int p = 0; p < 32; p++) {
-            // wide: step i = p / 4 reads Q4_0 word i / 2 (shifted down 4 bits for odd i: the high nibbles), Q8_0
-            // word i; place e = p % 4 is byte e, at bits 8e (an AND) but for Q8_0's byte 3 (shifted down: it
-            // would be negative)
-            int i = p / 4, e = p % 4;
-            Q4_VALUE_WIDE[p] = (i & 1) == 0 ? 4 * (i / 2) + e : 16 + 4 * (i / 2) + e;
-            Q4_SCALE_WIDE[p] = Math.scalb(1f, -8 * e);
-            Q8_SCALE_WIDE[p] = e < 3 ? Math.scalb(1f, -8 * e) : 1f;
-            // narrow: step i = p / 2 reads bytes 2h + e (e = p % 2) of Q8_0 word i / 2 (h = i % 2), or of Q4_0 word
-            // i / 4 (h = i / 2 % 2), low nibbles for even i, shifted down 16h (+ 4 for high nibbles): bits 8e
-            i = p / 2;
-            e = p % 2;
-            int j = i / 4, b = 2 * ((i / 2) % 2) + e;
-            Q4_VALUE_NARROW[p] = (i & 1) == 0 ? 4 * j + b : 16 + 4 * j + b;
-            SCALE_NARROW[p] = e == 0 ? 1f : 0x1p-8f;
+            // wide: step p / 4 reads word p / 4; byte e = p % 4 at bits 8e (an AND) but byte 3, shifted down (at
+            // bits 24 it would be negative)
+            int e = p % 4;
+            SCALE_WIDE[p] = e < 3 ? Math.scalb(1f, -8 * e) : 1f;
+            // narrow: step p / 2 reads bytes 2h, 2h + 1 of word p / 4 (h = p / 2 % 2), shifted down 16h: bits 8 (p % 2)
+            SCALE_NARROW[p] = p % 2 == 0 ? 1f : 0x1p-8f;
         }
     }
 
@@ -101,9 +92,8 @@ final class PackedInputs {
         float[] v = row;
         float[] qs = q;
         narrow = batch > WIDE_MAX_BATCH;
-        int[] value = q4 ? (narrow ? Q4_VALUE_NARROW : Q4_VALUE_WIDE) : null;
-        float[] scale = narrow ? SCALE_NARROW : q4 ? Q4_SCALE_WIDE : Q8_SCALE_WIDE, tscale = q4 ? Q4_TAIL : Q8_TAIL;
-        int groupBias = q4 ? -8 : -128, pairBias = q4 ? -1 : -16;
+        float[] scale = narrow ? SCALE_NARROW : SCALE_WIDE, tscale = q4 ? Q4_TAIL : Q8_TAIL;
+        int pairBias = q4 ? -1 : -16;
         for (int t = 0; t < batch; t++) {
             java.util.Arrays.fill(v, ng * gf, stride, 0f);
             for (int j = 0; j < nb; j++) {
@@ -127,13 +117,13 @@ final class PackedInputs {
                         shorts[base + 32 * e + 1] = (short) qs[Q4_HIGH[e]];
                     }
                     scales[16 * g + lane] = d;
-                    biases[16 * g + lane] = groupBias * s;
-                } else if (j < 16 * ng) {
+                    biases[16 * g + lane] = -8 * s;
+                } else if (j < 16 * ng) { // Q8_0
                     int k = j % 16, lane = 4 * (k % 4) + k / 4; // P is its own inverse
                     int base = j / 16 * GROUP_FLOATS + lane;
-                    for (int p = 0; p < 32; p++) v[base + 16 * p] = qs[q4 ? value[p] : p] * scale[p];
+                    for (int p = 0; p < 32; p++) v[base + 16 * p] = qs[p] * scale[p];
                     v[base + 512] = d;
-                    v[base + 528] = groupBias * s;
+                    v[base + 528] = -128 * s;
                 } else {
                     int pb = j - 16 * ng, half = pb & 1;
                     int base = ng * gf + pb / 2 * PAIR_FLOATS;

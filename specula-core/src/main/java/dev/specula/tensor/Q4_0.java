@@ -49,14 +49,17 @@ public final class Q4_0 implements TensorFormat {
     }
 
     /**
-     * On 512-bit vectors every batch reads the blocks directly ({@link Q4_0Rows}), in groups of up to
-     * {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order; elsewhere as the interface does. Either way a
-     * value does not depend on the batch size.
+     * On 512-bit vectors every batch below {@link TensorFormat#SHARED_TILE_BATCH} reads the blocks directly
+     * ({@link Q4_0Rows}), in groups of up to {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order, so a value
+     * does not depend on the batch size; larger batches (shared tiles, 1.5x faster at 128 inputs) and other CPUs
+     * go as the interface does. Below 128 inputs, Java products with rows of 512 values and more run
+     * {@link PackedRows} instead (see {@link Product}), so this serves narrower rows and
+     * {@code -Dspecula.java.packed=none}.
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (Q4_0Rows.SUPPORTED) {
+        if (Q4_0Rows.SUPPORTED && !TensorFormat.sharesTiles(batch, cols)) {
             Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
         } else {
             TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);

@@ -1,5 +1,11 @@
-package dev.specula.tensor;
+package dev.specula.bench;
 
+import dev.specula.tensor.Backend;
+import dev.specula.tensor.GgmlType;
+import dev.specula.tensor.Layouts;
+import dev.specula.tensor.Matrix;
+import dev.specula.tensor.Parallel;
+import dev.specula.tensor.TensorFormat;
 import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.Arena;
@@ -16,10 +22,12 @@ import java.util.SplittableRandom;
  * matrices of a 7B layer.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp specula-core/target/classes \
- *   dev.specula.tensor.KernelBench [--threads 2] [--types q4_0,q8_0,q4_k] [--backends java,native]
- *   [--batches 1,2,5,8,16,64] [--runs 5] [--bandwidth-only]
+ * ./build.sh -q -DskipTests package -pl specula-bench -am
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *   -cp specula-bench/target/specula-benchmarks.jar dev.specula.bench.KernelBench [--threads 2]
+ *   [--types q4_0,q8_0,q4_k] [--backends java,native] [--batches 1,2,5,8,16,64] [--runs 5] [--bandwidth-only]
  * </pre>
+ * (The streaming read is specula-app's {@link MemoryBandwidth}, which {@code bench-perf} reports too.)
  */
 public final class KernelBench {
     private KernelBench() {}
@@ -33,7 +41,7 @@ public final class KernelBench {
     public static void main(String[] args) {
         int threads = 2, runs = 5;
         List<String> types = List.of("q4_0", "q8_0");
-        List<String> backends = NativeKernels.available() ? List.of("java", "native") : List.of("java");
+        List<String> backends = Backend.nativeStatus().startsWith("available") ? List.of("java", "native") : List.of("java");
         int[] batches = {1, 2, 5, 8, 16, 64};
         boolean bandwidthOnly = false;
         for (int i = 0; i < args.length; i++) {
