@@ -32,6 +32,16 @@ public final class TrainStepBench {
         System.out.printf("lossAndBackward: wall best %.1f ms, mean %.1f ms; thread CPU best %.1f ms -> %.0f tokens/s per core%n",
                 best / 1e6, total / 1e6 / steps, bestCpu / 1e6, T / (bestCpu / 1e9));
         profile(s, T, r);
+        AdamW opt = new AdamW(1e-3f, 0.01f, 1f, 10, 1000);
+        TrainableLlama other = m.sharingParameters();
+        double adam = best(() -> opt.step(m.params, m.grads, 0.125f));
+        double sum = best(() -> { // as Trainer.train sums a second worker's gradients
+            for (var e : other.grads.entrySet()) {
+                float[] dst = m.grads.get(e.getKey()), src = e.getValue();
+                for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+            }
+        });
+        System.out.printf("per optimizer step (thread CPU ms, best of 10): AdamW.step %.1f, summing one worker's gradients %.1f%n", adam, sum);
     }
 
     /** The ops of one step at the step's shapes, timed by kind (best of 10 for each kind). */
