@@ -1,5 +1,9 @@
 package dev.specula.train;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,26 +53,44 @@ public final class AdamW {
     /** One update; returns the gradient norm before clipping. Norm gains (1-D) get no weight decay. */
     public float step(Map<String, float[]> params, Map<String, float[]> grads, float gradScale) {
         double ss = 0;
-        for (float[] g : grads.values()) for (float x : g) ss += (double) x * x;
+        for (float[] g : grads.values()) ss += VecMath.dot(g, 0, g, 0, g.length);
         float norm = (float) Math.sqrt(ss) * gradScale;
         float scale = gradScale * (norm > clip ? clip / norm : 1);
         float lr = learningRate(step);
         step++;
-        double b1 = 0.9, b2 = 0.95;
-        double c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
+        float b1 = 0.9f, b2 = 0.95f;
+        float c1 = (float) (1 - Math.pow(b1, step)), c2 = (float) (1 - Math.pow(b2, step));
         for (var e : params.entrySet()) {
             float[] p = e.getValue(), g = grads.get(e.getKey());
             float[] mm = m.computeIfAbsent(e.getKey(), k -> new float[p.length]);
             float[] vv = v.computeIfAbsent(e.getKey(), k -> new float[p.length]);
-            boolean decay = !e.getKey().endsWith("norm.weight");
-            for (int i = 0; i < p.length; i++) {
-                float gi = g[i] * scale;
-                mm[i] = (float) (b1 * mm[i] + (1 - b1) * gi);
-                vv[i] = (float) (b2 * vv[i] + (1 - b2) * gi * gi);
-                double upd = (mm[i] / c1) / (Math.sqrt(vv[i] / c2) + 1e-8);
-                p[i] -= (float) (lr * (upd + (decay ? weightDecay * p[i] : 0)));
-            }
+            update(p, g, mm, vv, scale, lr, e.getKey().endsWith("norm.weight") ? 0 : weightDecay, b1, b2, c1, c2);
         }
         return norm;
+    }
+
+    /** In float vectors: 10M parameters took 18 ms a step in scalar double arithmetic. */
+    private static void update(float[] p, float[] g, float[] mm, float[] vv, float scale, float lr, float decay,
+                               float b1, float b2, float c1, float c2) {
+        VectorSpecies<Float> s = VecMath.S;
+        float mScale = 1 / c1, vScale = 1 / c2;
+        int i = 0;
+        for (int upper = s.loopBound(p.length); i < upper; i += s.length()) {
+            FloatVector gi = FloatVector.fromArray(s, g, i).mul(scale);
+            FloatVector mi = FloatVector.fromArray(s, mm, i).mul(b1).add(gi.mul(1 - b1));
+            FloatVector vi = FloatVector.fromArray(s, vv, i).mul(b2).add(gi.mul(gi).mul(1 - b2));
+            mi.intoArray(mm, i);
+            vi.intoArray(vv, i);
+            FloatVector upd = mi.mul(mScale).div(vi.mul(vScale).lanewise(VectorOperators.SQRT).add(1e-8f));
+            FloatVector pi = FloatVector.fromArray(s, p, i);
+            pi.sub(upd.add(pi.mul(decay)).mul(lr)).intoArray(p, i);
+        }
+        for (; i < p.length; i++) {
+            float gi = g[i] * scale;
+            mm[i] = b1 * mm[i] + (1 - b1) * gi;
+            vv[i] = b2 * vv[i] + (1 - b2) * gi * gi;
+            float upd = (mm[i] * mScale) / ((float) Math.sqrt(vv[i] * vScale) + 1e-8f);
+            p[i] -= lr * (upd + p[i] * decay);
+        }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Random;
 /**
  * Times one training step ({@link TrainableLlama#lossAndBackward}) and splits it by op kind, at a
  * shape like the demo target's. A main in test sources, outside the suite:
- * {@code java --add-modules jdk.incubator.vector -cp specula-core/target/classes:specula-core/target/test-classes dev.specula.train.TrainStepBench [T] [steps]}
+ * {@code java --add-modules jdk.incubator.vector -cp specula-core/target/classes:specula-core/target/test-classes dev.specula.train.TrainStepBench [T] [steps] [step-only]}
  */
 public final class TrainStepBench {
 
@@ -31,7 +31,18 @@ public final class TrainStepBench {
         // thread CPU time is the steadier number on a shared machine; wall time includes waiting for a core
         System.out.printf("lossAndBackward: wall best %.1f ms, mean %.1f ms; thread CPU best %.1f ms -> %.0f tokens/s per core%n",
                 best / 1e6, total / 1e6 / steps, bestCpu / 1e6, T / (bestCpu / 1e9));
+        if (args.length > 2 && args[2].equals("step-only")) return;
         profile(s, T, r);
+        AdamW opt = new AdamW(1e-3f, 0.01f, 1f, 10, 1000);
+        TrainableLlama other = m.sharingParameters();
+        double adam = best(() -> opt.step(m.params, m.grads, 0.125f));
+        double sum = best(() -> { // as Trainer.train sums a second worker's gradients
+            for (var e : other.grads.entrySet()) {
+                float[] dst = m.grads.get(e.getKey()), src = e.getValue();
+                for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+            }
+        });
+        System.out.printf("per optimizer step (thread CPU ms, best of 10): AdamW.step %.1f, summing one worker's gradients %.1f%n", adam, sum);
     }
 
     /** The ops of one step at the step's shapes, timed by kind (best of 10 for each kind). */

@@ -135,4 +135,40 @@ class VectorizedOpsTest {
             }
         }
     }
+
+    @Test
+    void adamWStepsEqualScalarFormula() {
+        var params = new java.util.LinkedHashMap<String, float[]>();
+        var grads = new java.util.LinkedHashMap<String, float[]>();
+        params.put("w", randn(37));
+        grads.put("w", randn(37));
+        params.put("ffn_norm.weight", randn(19)); // a norm gain: no weight decay
+        grads.put("ffn_norm.weight", randn(19));
+        float lr = 1e-2f, wd = 0.1f, gradScale = 0.5f;
+        AdamW opt = new AdamW(lr, wd, 1e9f, 1, 10); // warm-up of 1 step: the first step runs at the peak rate
+        var m = new java.util.HashMap<String, double[]>();
+        var v = new java.util.HashMap<String, double[]>();
+        for (int step = 1; step <= 3; step++) {
+            var expected = new java.util.HashMap<String, double[]>();
+            double rate = opt.learningRate(step - 1);
+            for (String n : params.keySet()) {
+                float[] p = params.get(n), g = grads.get(n);
+                double[] mm = m.computeIfAbsent(n, k -> new double[p.length]), vv = v.computeIfAbsent(n, k -> new double[p.length]);
+                double[] e = new double[p.length];
+                for (int i = 0; i < p.length; i++) {
+                    double gi = g[i] * gradScale;
+                    mm[i] = 0.9 * mm[i] + 0.1 * gi;
+                    vv[i] = 0.95 * vv[i] + 0.05 * gi * gi;
+                    double upd = mm[i] / (1 - Math.pow(0.9, step)) / (Math.sqrt(vv[i] / (1 - Math.pow(0.95, step))) + 1e-8);
+                    e[i] = p[i] - rate * (upd + (n.equals("w") ? wd * p[i] : 0));
+                }
+                expected.put(n, e);
+            }
+            opt.step(params, grads, gradScale);
+            for (String n : params.keySet()) {
+                for (int i = 0; i < params.get(n).length; i++) assertEquals(expected.get(n)[i], params.get(n)[i], 1e-5, n + "[" + i + "] step " + step);
+            }
+            for (float[] g : grads.values()) for (int i = 0; i < g.length; i++) g[i] = (float) rnd.nextGaussian();
+        }
+    }
 }
