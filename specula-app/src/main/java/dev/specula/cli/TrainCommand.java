@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
                 "  --distill-from T a draft trained on target T's own greedy answers to --prompts (see 'specula train --help')"})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--task", defaultValue = "caption,qa,chat", split = ",", description = "Tasks to train on: caption, qa, chat (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "caption,qa,chat", split = ",", description = "Tasks to train on: caption, qa, chat; a task named again adds another question of that kind per scene (default: ${DEFAULT-VALUE}).")
     List<String> tasks;
     @Option(names = "--scenes", defaultValue = "2000", description = "Training scenes; each gives one example per task (default: ${DEFAULT-VALUE}).") int scenes;
     @Option(names = "--world-seed", defaultValue = "1", description = "Seed of the procedural world (default: ${DEFAULT-VALUE}).") long worldSeed;
@@ -169,8 +169,10 @@ final class TrainCommand implements Callable<Integer> {
             for (int i = 0; i < scenes; i++) {
                 Scene scene = world.scene(SceneWorld.Split.TRAIN, i);
                 ImageFeatures f = tower != null ? WorldExamples.features(tower, scene) : null;
+                java.util.Map<Task, Integer> seen = new java.util.EnumMap<>(Task.class);
                 for (Task t : taskList) {
-                    Task.Example ex = t.example(scene);
+                    // a task named again in --task adds another variant of it (another question about the scene)
+                    Task.Example ex = t.example(scene, seen.merge(t, 1, Integer::sum) - 1);
                     data.add(WorldExamples.sequence(tok, ex.prompt(), ex.reference(), f));
                 }
                 p.accept((i + 1.0) / scenes);

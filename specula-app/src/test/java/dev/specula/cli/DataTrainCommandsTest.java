@@ -27,7 +27,7 @@ class DataTrainCommandsTest {
         for (String line : lines) {
             JsonNode o = json.readTree(line);
             assertThat(o.get("choices")).hasSize(3);
-            assertThat(o.get("reference").asText()).startsWith("The answer is (" + o.get("answer").asText() + ")");
+            assertThat(o.get("reference").asText()).endsWith("The answer is (" + o.get("answer").asText() + ").");
             assertThat(dir.resolve(o.get("image").asText())).exists();
         }
     }

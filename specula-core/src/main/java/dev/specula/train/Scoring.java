@@ -26,7 +26,7 @@ public final class Scoring {
         return true;
     }
 
-    /** The letter of the first "(X)" in an answer ("The answer is (B). ..."), or null when there is none. */
+    /** The letter of the first "(X)" in an answer ("... The answer is (B)."), or null when there is none. */
     public static String choice(String answer) {
         Matcher m = CHOICE.matcher(answer);
         return m.find() ? m.group(1) : null;

@@ -22,7 +22,15 @@ public enum Task {
 
     /** The example of this task for a scene; deterministic in the scene's seed. */
     public Example example(Scene scene) {
-        SplittableRandom rnd = new SplittableRandom(scene.seed() + ordinal());
+        return example(scene, 0);
+    }
+
+    /**
+     * Another example of this task for the same scene (variant 0 is {@link #example(Scene)}): QA asks about
+     * another object or property, chat picks another question; a caption has one wording.
+     */
+    public Example example(Scene scene, int variant) {
+        SplittableRandom rnd = new SplittableRandom(scene.seed() + ordinal() + 0x9E3779B97F4A7C15L * variant);
         return switch (this) {
             case CAPTION -> new Example("Describe the image.", caption(scene), null, null);
             case QA -> qa(scene, rnd);
@@ -97,7 +105,8 @@ public enum Task {
         StringBuilder prompt = new StringBuilder(question);
         for (int i = 0; i < choices.size(); i++) prompt.append(" (").append((char) ('A' + i)).append(") ").append(choices.get(i));
         String letter = String.valueOf((char) ('A' + choices.indexOf(right)));
-        String ref = "The answer is (" + letter + "). " + reason;
+        // The short reason comes first, as a chain of thought: the letter then follows from words already said.
+        String ref = reason + " The answer is (" + letter + ").";
         return new Example(prompt.toString(), ref, List.copyOf(choices), letter);
     }
 

@@ -58,7 +58,7 @@ class SceneWorldTest {
             String right = ex.choices().get(ex.answer().charAt(0) - 'A');
             boolean matches = s.things().stream().anyMatch(t -> right.equals(Scene.word(t.colour())) || right.equals(Scene.word(t.shape())));
             assertTrue(matches, ex.prompt() + " -> " + ex.reference());
-            assertTrue(ex.reference().startsWith("The answer is (" + ex.answer() + ")."));
+            assertTrue(ex.reference().endsWith("The answer is (" + ex.answer() + ")."));
             letters[ex.answer().charAt(0) - 'A']++;
         }
         for (int l : letters) assertTrue(l > 60, "answer letters roughly uniform");
