@@ -86,9 +86,9 @@ public final class BenchRun {
                     throw new IllegalArgumentException("γ " + maxGamma + " is more than this target verifies losslessly (γ ≤ "
                             + engine.maxGamma() + ")");
                 }
+                warmUp(engine, plan, format); // before the costs too: they are timed on compiled code
                 Costs costs = engines.costs(engine, group.getKey(), maxGamma);
                 engine.setGammaCosts(costs.r(), costs.draftStep());
-                warmUp(engine, plan, format);
                 for (double temp : plan.temperatures())
                     for (BenchTask task : plan.tasks())
                         for (int gamma : plan.gammas())
@@ -156,8 +156,8 @@ public final class BenchRun {
                 tau / (1 + paramRatio * meanGamma), costs.draftStep(),
                 ratio(spec.decodeTokensPerSecond(), plain.decodeTokensPerSecond()),
                 ratio(spec.tokensPerSecond(), plain.tokensPerSecond()),
-                costs.predictedSpeedup(tau, meanGamma),
-                plain.tokensPerSecond(), spec.tokensPerSecond(), plain.wallMillis, spec.wallMillis, plain.tokens, spec.tokens,
+                costs.predictedSpeedup(tau, meanGamma), costs.r(),
+                plain.decodeTokensPerSecond(), spec.decodeTokensPerSecond(), plain.wallMillis, spec.wallMillis, plain.tokens, spec.tokens,
                 task.metric(), plain.quality / n, spec.quality / n,
                 greedy ? (double) identical / n : null, greedy ? List.copyOf(mismatched) : List.of());
     }

@@ -15,7 +15,9 @@ import java.util.List;
  * @param draftStepCost         one measured draft step / one measured target step on this machine (0 for n-gram)
  * @param speedup               measured decode speedup: speculative decode tokens/s over target-only (prefill excluded)
  * @param speedupEndToEnd       the same with prefill (and the draft's prefill) included
- * @param predictedSpeedup      τ / (γ̄·draftStepCost + r(γ̄+1)), from the target's measured r(k)
+ * @param predictedSpeedup      τ / (γ̄·draftStepCost + r(γ̄+1)), from the target's measured r(k) (see {@link Costs})
+ * @param verifyCost            the target's measured r(k) = time(k positions in one pass) / time(1), k = 1..
+ * @param targetTokensPerSecond decode tokens/s of the target-only runs (their ratio is {@code speedup})
  * @param qualityTarget         mean task score of the target-only answers ({@link BenchTask#metric})
  * @param identicalFraction     greedy: the fraction of samples whose speculative tokens equal the target-only
  *                              tokens (must be 1); null for sampling
@@ -25,7 +27,7 @@ public record CellResult(String task, String kind, String drafter, boolean adapt
                          int samples, int maxTokens, String models,
                          double tau, double acceptanceRate, double[] acceptanceByPosition, double meanGamma,
                          double paramRatio, double mbsu, double draftStepCost, double speedup, double speedupEndToEnd,
-                         double predictedSpeedup, double targetTokensPerSecond, double speculativeTokensPerSecond,
+                         double predictedSpeedup, double[] verifyCost, double targetTokensPerSecond, double speculativeTokensPerSecond,
                          double targetMillis, double speculativeMillis, long targetTokens, long speculativeTokens,
                          String qualityMetric, double qualityTarget, double qualitySpeculative,
                          Double identicalFraction, List<String> mismatched) {

@@ -63,7 +63,7 @@ public final class Report {
         }
         sb.append("τ: block efficiency (tokens per target pass). MBSU: memory-bound speedup τ / (1 + c·γ̄), c = draft/target")
                 .append(" parameters. Speedup: measured decode tokens/s, speculative over target-only; in brackets the")
-                .append(" prediction τ / (γ̄·c_draft + r(γ̄+1)) from this machine's measured costs.\n");
+                .append(" prediction τ / (γ̄·c_draft + r(γ̄+1)) from this machine's measured costs (r(k): the target's verify-cost curve, c_draft: a draft step over a target step).\n");
         List<String> tasks = distinct(cells, CellResult::task);
         for (double temp : distinct(cells, CellResult::temperature)) {
             String t = temp <= 0 ? "greedy (T = 0)" : String.format(Locale.ROOT, "T = %s", temp);
@@ -113,15 +113,15 @@ public final class Report {
 
     static String csv(List<CellResult> cells) {
         StringBuilder sb = new StringBuilder("task,kind,drafter,adaptive,gamma,temperature,samples,max_tokens,tau,acceptance_rate,"
-                + "acceptance_by_position,mean_gamma,param_ratio,mbsu,draft_step_cost,speedup,speedup_end_to_end,predicted_speedup,"
-                + "target_tokens_per_second,speculative_tokens_per_second,target_ms,speculative_ms,quality_metric,"
+                + "acceptance_by_position,mean_gamma,param_ratio,mbsu,draft_step_cost,speedup,speedup_end_to_end,predicted_speedup,verify_cost,"
+                + "target_decode_tokens_per_second,speculative_decode_tokens_per_second,target_ms,speculative_ms,quality_metric,"
                 + "quality_target,quality_speculative,identical_fraction\n");
         for (CellResult c : cells) {
             sb.append(String.join(",", c.task(), c.kind(), quoted(c.drafter()), String.valueOf(c.adaptive()),
                     String.valueOf(c.gamma()), String.valueOf(c.temperature()), String.valueOf(c.samples()),
                     String.valueOf(c.maxTokens()), num(c.tau()), num(c.acceptanceRate()), positions(c, ";"),
                     num(c.meanGamma()), num(c.paramRatio()), num(c.mbsu()), num(c.draftStepCost()), num(c.speedup()),
-                    num(c.speedupEndToEnd()), num(c.predictedSpeedup()), num(c.targetTokensPerSecond()),
+                    num(c.speedupEndToEnd()), num(c.predictedSpeedup()), joined(c.verifyCost()), num(c.targetTokensPerSecond()),
                     num(c.speculativeTokensPerSecond()), num(c.targetMillis()), num(c.speculativeMillis()), c.qualityMetric(),
                     num(c.qualityTarget()), num(c.qualitySpeculative()),
                     c.identicalFraction() == null ? "" : num(c.identicalFraction()))).append('\n');
@@ -133,6 +133,12 @@ public final class Report {
         List<String> p = new ArrayList<>();
         for (double a : c.acceptanceByPosition()) p.add(String.format(Locale.ROOT, "%.2f", a));
         return String.join(sep, p);
+    }
+
+    private static String joined(double[] v) {
+        List<String> p = new ArrayList<>();
+        for (double x : v) p.add(String.format(Locale.ROOT, "%.3f", x));
+        return String.join(";", p);
     }
 
     private static String num(double v) {

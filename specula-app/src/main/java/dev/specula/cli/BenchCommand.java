@@ -24,7 +24,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,22 +122,26 @@ final class BenchCommand implements Callable<Integer> {
                 return Engine.load(d.configure(base), null);
             }
 
+            /**
+             * Measured afresh in every run, after the warm-up, rather than taken from {@link CostCache}: the
+             * prediction is only as good as these numbers, and they must come from this run's conditions.
+             */
             @Override
             public Costs costs(Engine engine, DrafterSpec d, int maxGamma) throws InterruptedException {
                 return engine.withModels((t, dm) -> {
-                    try {
-                        CostCurve curve = CostCache.get(target, t, maxGamma + 1, nThreads);
-                        double step = dm == null ? 0 : CostCache.get(d.draft(), dm, 1, nThreads).oneToken() / curve.oneToken();
-                        return new Costs(curve.ratios(), step);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                    CostCurve curve = quickest(t, maxGamma + 1);
+                    double step = dm == null ? 0 : quickest(dm, 1).oneToken() / curve.oneToken();
+                    return new Costs(curve.ratios(), step);
                 });
             }
         };
         List<CellResult> cells;
-        try (Progress bar = Progress.withEta("bench", !quiet && toRun > 0)) {
-            long[] done = {0};
+        // On a terminal a bar with the time left; in a log (no terminal) one line per finished cell with the same estimate.
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        long start = System.nanoTime();
+        try (Progress bar = Progress.withEta("bench", !quiet && terminal && toRun > 0)) {
+            long[] done = {0, 0};
+            long cellsToRun = toRun / 2 / samples;
             cells = BenchRun.run(plan, store, engines, format(), new BenchRun.Observer() {
                 @Override
                 public void generated() {
@@ -146,7 +149,15 @@ final class BenchCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void cell(CellResult r) {}
+                public void cell(CellResult r) {
+                    done[1]++;
+                    if (quiet || terminal) return;
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    System.err.printf(Locale.ROOT, "cell %d/%d: %s, %s, γ %d, T %s: τ %.2f, speedup %.2f (predicted %.2f)%s | %s elapsed, about %s left%n",
+                            done[1], cellsToRun, r.task(), r.drafter(), r.gamma(), r.temperature(), r.tau(), r.speedup(),
+                            r.predictedSpeedup(), r.allIdentical() ? "" : " OUTPUTS DIFFER", duration(elapsed),
+                            duration(elapsed / done[0] * (toRun - done[0])));
+                }
             });
         }
         String command = "specula " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
@@ -206,6 +217,27 @@ final class BenchCommand implements Callable<Integer> {
             Message m = new Message(Message.Role.USER, List.of(new Message.Text(s.prompt() + "\n")));
             return new Request(List.of(m), false, sampling, n, List.of(), 1, false, true, 0, null);
         };
+    }
+
+    /**
+     * Per k, the quickest of a few median-of-5 measurements: on a shared machine a pass is only ever slowed
+     * by others, so the minimum is the closest to the model's own cost (a lone median was seen to swing r(2)
+     * between 0.4 and 8 on a loaded 2-core machine).
+     */
+    private static CostCurve quickest(dev.specula.model.LanguageModel m, int maxK) {
+        double[] best = null;
+        for (int i = 0; i < 3; i++) {
+            double[] s = CostCurve.measure(m, maxK, 5).seconds();
+            if (best == null) best = s;
+            else for (int k = 0; k < s.length; k++) best[k] = Math.min(best[k], s[k]);
+        }
+        return new CostCurve(best);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
     private static String fingerprint(Path p) throws IOException {
