@@ -1,9 +1,8 @@
 package dev.specula.cli;
 
-import dev.specula.engine.Message;
 import dev.specula.engine.Request;
 import dev.specula.sampling.SamplerConfig;
-import dev.specula.text.PromptAssembler;
+import dev.specula.train.WorldAccuracy;
 import dev.specula.vision.RgbImage;
 
 import java.nio.file.Files;
@@ -28,21 +27,25 @@ public record DemoModels(Path target, Path mmproj, Path draft, Path adapterDraft
                 dir.resolve("adapter.gguf"), dir.resolve("adapter-mmproj.gguf"));
     }
 
+    /** The bundled picture: scene {@link #BUNDLED_SCENE} of the world's held-out test split. */
+    public Path picture() {
+        return target.resolveSibling("picture.png");
+    }
+
+    /** The test-split scene the bundled picture shows. */
+    public static final int BUNDLED_SCENE = 3;
+
     public boolean present() {
-        return List.of(target, mmproj, draft, adapterDraft, adapterMmproj).stream().allMatch(Files::isRegularFile);
+        return List.of(target, mmproj, draft, adapterDraft, adapterMmproj, picture()).stream().allMatch(Files::isRegularFile);
     }
 
-    /**
-     * The prompt the demo models were trained on: raw (no chat template), the image first, then the
-     * question and a newline; the answer follows and ends with the end-of-sequence token.
-     */
+    /** The raw prompt text the demo models were trained on: the image, the question, a newline. */
     public static String promptText(String question) {
-        return PromptAssembler.MARKER + question + "\n";
+        return dev.specula.train.WorldExamples.promptText(question);
     }
 
-    /** A greedy (or sampled) raw request about one picture, as the demo models were trained to answer. */
+    /** A greedy (or sampled) raw request about one picture, in the format the demo models were trained on. */
     public static Request request(String question, RgbImage picture, SamplerConfig sampling, int maxTokens) {
-        Message m = new Message(Message.Role.USER, List.of(new Message.Image(picture), new Message.Text(promptText(question))));
-        return new Request(List.of(m), false, sampling, maxTokens, List.of(), 4, false, true, 0, null);
+        return WorldAccuracy.request(question, picture, sampling, maxTokens);
     }
 }

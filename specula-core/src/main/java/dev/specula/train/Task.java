@@ -34,7 +34,7 @@ public enum Task {
         return "a " + Scene.word(t.size()) + " " + Scene.word(t.colour()) + " " + Scene.word(t.shape());
     }
 
-    static String caption(Scene scene) {
+    public static String caption(Scene scene) {
         List<Scene.Thing> ts = scene.things();
         StringBuilder sb = new StringBuilder();
         sb.append("The image shows ").append(count(ts.size())).append(" on a ")

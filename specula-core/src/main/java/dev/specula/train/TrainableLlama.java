@@ -9,7 +9,7 @@ import java.util.Random;
  * backward pass over one sequence. The names and row layouts are those the engine's LlamaModel
  * reads, so {@link TrainedGguf} writes these arrays unchanged.
  */
-public final class TrainableLlama {
+public final class TrainableLlama implements Trainable {
 
     public record Shape(int vocab, int dim, int layers, int heads, int kvHeads, int ff, int context) {
         public int headSize() {
@@ -43,6 +43,31 @@ public final class TrainableLlama {
         }
         ones("output_norm.weight", s.dim());
         add("output.weight", s.vocab() * s.dim(), r, init(s.dim()));
+    }
+
+    /**
+     * The weights of a {@code llama} GGUF as float32, to continue training them (or distil from them);
+     * a file without {@code output.weight} (tied embeddings) gets a copy of {@code token_embd}.
+     */
+    public static TrainableLlama load(dev.specula.gguf.GgufFile file) {
+        var md = file.metadata();
+        String a = md.getString("general.architecture", "") + ".";
+        int dim = md.getInt(a + "embedding_length"), heads = md.getInt(a + "attention.head_count");
+        int vocab = md.getStringArray("tokenizer.ggml.tokens").length;
+        Shape s = new Shape(vocab, dim, md.getInt(a + "block_count"), heads, md.getInt(a + "attention.head_count_kv", heads),
+                md.getInt(a + "feed_forward_length"), md.getInt(a + "context_length", 256));
+        TrainableLlama m = new TrainableLlama(s, 0);
+        for (var e : m.params.entrySet()) {
+            String name = file.hasTensor(e.getKey()) ? e.getKey() : e.getKey().equals("output.weight") ? "token_embd.weight" : null;
+            if (name == null) throw new IllegalArgumentException(file.describe() + " has no tensor " + e.getKey());
+            var info = file.tensor(name);
+            float[] dst = e.getValue();
+            if (info.elementCount() != dst.length) {
+                throw new IllegalArgumentException(file.describe() + ": " + name + " holds " + info.elementCount() + " values, expected " + dst.length);
+            }
+            dev.specula.tensor.TensorFormat.of(info.type()).dequantize(file.tensorData(info), 0, dst, 0, dst.length);
+        }
+        return m;
     }
 
     private TrainableLlama(TrainableLlama shared) {
@@ -101,7 +126,7 @@ public final class TrainableLlama {
      */
     public float lossAndBackward(int[] ids, int[] targets) {
         float[] loss = new float[1];
-        run(null, 0, ids, targets, true, loss, null);
+        run(null, 0, 0, ids, targets, true, loss, null);
         return loss[0];
     }
 
@@ -111,31 +136,62 @@ public final class TrainableLlama {
      * the prefix is ADDED into {@code dPrefix}, for training the projector that made it.
      */
     public float lossAndBackward(float[] prefix, int prefixRows, int[] ids, int[] targets, float[] dPrefix) {
+        return lossAndBackward(prefix, prefixRows, 0, ids, targets, dPrefix);
+    }
+
+    /**
+     * As above with the image rows placed after the first {@code imageAt} tokens, as the engine's prompt
+     * puts them (BOS, image, text); {@code targets} covers all {@code imageRows + ids.length} positions.
+     */
+    public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] dImage) {
         float[] loss = new float[1];
-        run(prefix, prefixRows, ids, targets, true, loss, dPrefix);
+        run(image, imageRows, imageAt, ids, targets, true, loss, dImage);
         return loss[0];
     }
 
     /** Logits for a prefix of embedding rows followed by tokens (no gradients). */
     public float[] logits(float[] prefix, int prefixRows, int[] ids) {
-        return run(prefix, prefixRows, ids, null, false, new float[1], null);
+        return run(prefix, prefixRows, 0, ids, null, false, new float[1], null);
+    }
+
+    @Override
+    public float lossAndBackward(Trainer.Sequence s) {
+        if (s.imageRows() > 0) throw new IllegalArgumentException("a language model alone cannot read image features");
+        return lossAndBackward(s.ids(), s.targets());
+    }
+
+    @Override
+    public Map<String, float[]> params() {
+        return params;
+    }
+
+    @Override
+    public Map<String, float[]> grads() {
+        return grads;
+    }
+
+    @Override
+    public Trainable worker() {
+        return sharingParameters();
     }
 
     private float[] run(int[] ids, int[] targets, boolean backward) {
-        return run(null, 0, ids, targets, backward, new float[1], null);
+        return run(null, 0, 0, ids, targets, backward, new float[1], null);
     }
 
-    private float[] run(float[] prefix, int prefixRows, int[] ids, int[] targets, boolean backward, float[] lossOut, float[] dPrefix) {
+    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, boolean backward, float[] lossOut, float[] dImage) {
         Shape s = shape;
-        int P = prefixRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
+        int P = imageRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
         float[][] xs = new float[L + 1][];
         float[][] a1 = new float[L][], q = new float[L][], k = new float[L][], v = new float[L][], pr = new float[L][], o = new float[L][];
         float[][] x2 = new float[L][], a2 = new float[L][], gt = new float[L][], up = new float[L][], h = new float[L][];
         xs[0] = new float[T * d];
-        if (P > 0) System.arraycopy(prefix, 0, xs[0], 0, P * d);
         float[] tokenRows = new float[ids.length * d];
         Ops.embed(ids, p("token_embd.weight"), tokenRows, d);
-        System.arraycopy(tokenRows, 0, xs[0], P * d, tokenRows.length);
+        // rows: tokens [0, imageAt), the image, tokens [imageAt, n)
+        System.arraycopy(tokenRows, 0, xs[0], 0, imageAt * d);
+        if (P > 0) System.arraycopy(image, 0, xs[0], imageAt * d, P * d);
+        System.arraycopy(tokenRows, imageAt * d, xs[0], (imageAt + P) * d, (ids.length - imageAt) * d);
         for (int l = 0; l < L; l++) {
             String b = "blk." + l + ".";
             float[] x = xs[l];
@@ -205,8 +261,11 @@ public final class TrainableLlama {
             Ops.rmsNormBackward(xs[l], p(b + "attn_norm.weight"), da1, dxl, g(b + "attn_norm.weight"), T, d, EPS);
             dx = dxl;
         }
-        if (dPrefix != null) for (int i = 0; i < P * d; i++) dPrefix[i] += dx[i];
-        Ops.embedBackward(ids, java.util.Arrays.copyOfRange(dx, P * d, T * d), g("token_embd.weight"), d);
+        if (dImage != null) for (int i = 0; i < P * d; i++) dImage[i] += dx[imageAt * d + i];
+        float[] dTokens = new float[ids.length * d];
+        System.arraycopy(dx, 0, dTokens, 0, imageAt * d);
+        System.arraycopy(dx, (imageAt + P) * d, dTokens, imageAt * d, (ids.length - imageAt) * d);
+        Ops.embedBackward(ids, dTokens, g("token_embd.weight"), d);
         return logits;
     }
 }

@@ -24,6 +24,27 @@ public final class TrainableProjector {
         put("mm.2.bias", out, null, 0);
     }
 
+    private TrainableProjector(TrainableProjector shared) {
+        this.in = shared.in;
+        this.hidden = shared.hidden;
+        this.out = shared.out;
+        params.putAll(shared.params);
+        for (var e : shared.params.entrySet()) grads.put(e.getKey(), new float[e.getValue().length]);
+    }
+
+    /** A view on the same parameters with its own gradients, for another worker thread. */
+    public TrainableProjector sharingParameters() {
+        return new TrainableProjector(this);
+    }
+
+    public void zeroGrad() {
+        for (float[] g : grads.values()) java.util.Arrays.fill(g, 0);
+    }
+
+    public long parameterCount() {
+        return params.values().stream().mapToLong(a -> a.length).sum();
+    }
+
     private void put(String n, int size, Random r, float std) {
         float[] a = new float[size];
         if (r != null) for (int i = 0; i < size; i++) a[i] = (float) (r.nextGaussian() * std);

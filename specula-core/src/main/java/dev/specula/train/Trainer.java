@@ -15,8 +15,22 @@ import java.util.concurrent.Future;
  */
 public final class Trainer {
 
-    /** A tokenized example: ids[t] predicts targets[t]; targets are -1 over the prompt. */
-    public record Sequence(int[] ids, int[] targets) {}
+    /**
+     * A tokenized example: position t predicts targets[t], -1 over the prompt. With an image,
+     * {@code imageRows} rows of vision {@code features} sit after the first {@code imageAt} tokens and
+     * {@code targets} covers them too (as -1).
+     */
+    public record Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows) {
+        public Sequence(int[] ids, int[] targets) {
+            this(ids, targets, 0, null, 0);
+        }
+
+        public Sequence {
+            if (targets.length != ids.length + imageRows) {
+                throw new IllegalArgumentException(targets.length + " targets for " + ids.length + " tokens and " + imageRows + " image rows");
+            }
+        }
+    }
 
     public interface Listener {
         void step(int step, int total, float loss);
@@ -38,11 +52,11 @@ public final class Trainer {
         return new Sequence(ids, targets);
     }
 
-    public static List<Float> train(TrainableLlama model, List<Sequence> data, int steps, int batch, AdamW opt,
+    public static List<Float> train(Trainable model, List<Sequence> data, int steps, int batch, AdamW opt,
                                     int threads, long seed, Listener listener) throws Exception {
-        List<TrainableLlama> workers = new ArrayList<>();
+        List<Trainable> workers = new ArrayList<>();
         workers.add(model);
-        for (int i = 1; i < threads; i++) workers.add(model.sharingParameters());
+        for (int i = 1; i < threads; i++) workers.add(model.worker());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         List<Float> losses = new ArrayList<>();
@@ -54,22 +68,22 @@ public final class Trainer {
                 for (int w = 0; w < threads; w++) {
                     int wi = w;
                     parts.add(pool.submit(() -> {
-                        TrainableLlama m = workers.get(wi);
+                        Trainable m = workers.get(wi);
                         m.zeroGrad();
                         float sum = 0;
-                        for (int b = wi; b < batch; b += threads) sum += m.lossAndBackward(data.get(pick[b]).ids(), data.get(pick[b]).targets());
+                        for (int b = wi; b < batch; b += threads) sum += m.lossAndBackward(data.get(pick[b]));
                         return sum;
                     }));
                 }
                 float loss = 0;
                 for (Future<Float> f : parts) loss += f.get();
                 for (int w = 1; w < threads; w++) {
-                    for (var e : workers.get(w).grads.entrySet()) {
-                        float[] dst = model.grads.get(e.getKey()), src = e.getValue();
+                    for (var e : workers.get(w).grads().entrySet()) {
+                        float[] dst = model.grads().get(e.getKey()), src = e.getValue();
                         for (int i = 0; i < dst.length; i++) dst[i] += src[i];
                     }
                 }
-                opt.step(model.params, model.grads, 1f / batch);
+                opt.step(model.params(), model.grads(), 1f / batch);
                 losses.add(loss / batch);
                 if (listener != null) listener.step(step + 1, steps, loss / batch);
             }

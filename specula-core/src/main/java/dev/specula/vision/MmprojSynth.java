@@ -32,6 +32,15 @@ public final class MmprojSynth {
     private MmprojSynth() {}
 
     public static void write(Path path, MmprojShape shape, GgmlType type, long seed, DoubleConsumer progress) throws IOException {
+        write(path, shape, type, seed, true, progress);
+    }
+
+    /**
+     * As above; without a class embedding every patch reaches the projector (with one, llama.cpp's
+     * LLaVA path hands over the class row and all patches but the first).
+     */
+    public static void write(Path path, MmprojShape shape, GgmlType type, long seed, boolean classEmbedding,
+                             DoubleConsumer progress) throws IOException {
         shape.validate();
         if (shape.embedding() % type.blockSize() != 0 || shape.feedForward() % type.blockSize() != 0) {
             throw new IllegalArgumentException(type + " needs row lengths that are multiples of " + type.blockSize()
@@ -46,9 +55,9 @@ public final class MmprojSynth {
         specs.add(new TensorSpec("mm.0.bias", GgmlType.F32, shape.projection()));
         specs.add(new TensorSpec("mm.2.weight", type, shape.projection(), shape.projection()));
         specs.add(new TensorSpec("mm.2.bias", GgmlType.F32, shape.projection()));
-        specs.add(new TensorSpec("v.class_embd", GgmlType.F32, d));
+        if (classEmbedding) specs.add(new TensorSpec("v.class_embd", GgmlType.F32, d));
         specs.add(new TensorSpec("v.patch_embd.weight", embeddingType, p, p, 3, d));
-        specs.add(new TensorSpec("v.position_embd.weight", embeddingType, d, shape.patches() + 1));
+        specs.add(new TensorSpec("v.position_embd.weight", embeddingType, d, shape.patches() + (classEmbedding ? 1 : 0)));
         specs.add(new TensorSpec("v.pre_ln.weight", GgmlType.F32, d));
         specs.add(new TensorSpec("v.pre_ln.bias", GgmlType.F32, d));
         for (int i = 0; i < shape.blocks(); i++) {

@@ -1,0 +1,44 @@
+package dev.specula.train;
+
+import dev.specula.engine.Engine;
+import dev.specula.engine.Listener;
+import dev.specula.engine.Message;
+import dev.specula.engine.Request;
+import dev.specula.sampling.SamplerConfig;
+import dev.specula.vision.RgbImage;
+
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * A target's accuracy on held-out scenes, decoded greedily and target-only: the share of captions that
+ * name every object's colour and shape ({@link Scoring#captionNamesEverything}) and the share of
+ * multiple-choice answers with the right letter.
+ */
+public record WorldAccuracy(int scenes, double captions, double qa) {
+
+    public static WorldAccuracy measure(Engine engine, SceneWorld world, SceneWorld.Split split, int n, int imageSize,
+                                        IntConsumer progress) throws InterruptedException {
+        int captionsRight = 0, qaRight = 0;
+        for (int i = 0; i < n; i++) {
+            Scene scene = world.scene(split, i);
+            RgbImage picture = WorldExamples.rgb(SceneRenderer.render(scene, imageSize));
+            Task.Example caption = Task.CAPTION.example(scene);
+            if (Scoring.captionNamesEverything(scene, answer(engine, caption.prompt(), picture, 160))) captionsRight++;
+            Task.Example qa = Task.QA.example(scene);
+            if (qa.answer().equals(Scoring.choice(answer(engine, qa.prompt(), picture, 48)))) qaRight++;
+            if (progress != null) progress.accept(i + 1);
+        }
+        return new WorldAccuracy(n, (double) captionsRight / n, (double) qaRight / n);
+    }
+
+    /** The target's own greedy answer, in the raw prompt format the demo world is trained on. */
+    public static String answer(Engine engine, String question, RgbImage picture, int maxTokens) throws InterruptedException {
+        return engine.generate(request(question, picture, SamplerConfig.greedy(), maxTokens).withUseDraft(false), Listener.NONE).text();
+    }
+
+    public static Request request(String question, RgbImage picture, SamplerConfig sampling, int maxTokens) {
+        Message m = new Message(Message.Role.USER, List.of(new Message.Image(picture), new Message.Text(WorldExamples.promptText(question))));
+        return new Request(List.of(m), false, sampling, maxTokens, List.of(), 4, false, true, 0, null);
+    }
+}

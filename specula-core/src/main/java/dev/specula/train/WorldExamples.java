@@ -1,0 +1,78 @@
+package dev.specula.train;
+
+import dev.specula.model.Prompt;
+import dev.specula.text.PromptAssembler;
+import dev.specula.text.Tokenizer;
+import dev.specula.vision.ClipEncoder;
+import dev.specula.vision.ImageFeatures;
+import dev.specula.vision.RgbImage;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Training sequences from the demo world, tokenized exactly as the engine builds the prompt it will see:
+ * raw text {@code <image>question\n} (BOS, the image's rows, the question's tokens), then the answer and
+ * EOS. A language-only draft reads the same prompt with the image dropped, as the engine hands it over.
+ */
+public final class WorldExamples {
+
+    private WorldExamples() {}
+
+    /** The raw prompt text for a question about one image. */
+    public static String promptText(String question) {
+        return PromptAssembler.MARKER + question + "\n";
+    }
+
+    /** Example {@code index} of a split for each task, in task order. */
+    public static List<Task.Example> examples(Scene scene, List<Task> tasks) {
+        List<Task.Example> out = new ArrayList<>();
+        for (Task t : tasks) out.add(t.example(scene));
+        return out;
+    }
+
+    /**
+     * One sequence; {@code features} null means language-only (the image dropped). Targets are set on
+     * the answer and the EOS after it.
+     */
+    public static Trainer.Sequence sequence(Tokenizer tok, String question, String answer, ImageFeatures features) {
+        int rows = features == null ? 0 : features.tokens();
+        Prompt p = new PromptAssembler(tok).raw(promptText(question), List.of(new Prompt.Image(new float[Math.max(1, rows)], Math.max(1, rows))));
+        int[] head = ((Prompt.Text) p.parts().get(0)).tokens(); // BOS
+        int[] question1 = ((Prompt.Text) p.parts().get(2)).tokens();
+        int[] a = tok.encode(answer, false, false);
+        int[] ids = new int[head.length + question1.length + a.length];
+        System.arraycopy(head, 0, ids, 0, head.length);
+        System.arraycopy(question1, 0, ids, head.length, question1.length);
+        System.arraycopy(a, 0, ids, head.length + question1.length, a.length);
+        int[] targets = new int[ids.length + rows];
+        Arrays.fill(targets, -1);
+        // position of the question's last token predicts a[0]; each answer token predicts the next, the last EOS
+        int firstAnswer = rows + head.length + question1.length;
+        for (int i = 0; i < a.length; i++) targets[firstAnswer - 1 + i] = a[i];
+        targets[firstAnswer - 1 + a.length] = tok.eos();
+        return new Trainer.Sequence(ids, targets, head.length, features == null ? null : features.data(), rows);
+    }
+
+    /** The scene as the vision tower reads it: rendered at the tower's size, preprocessed, encoded. */
+    public static ImageFeatures features(ClipEncoder tower, Scene scene) {
+        RgbImage rgb = rgb(SceneRenderer.render(scene, tower.config().imageSize()));
+        return tower.encodeFeatures(tower.preprocessor().preprocess(rgb));
+    }
+
+    public static RgbImage rgb(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight();
+        byte[] b = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int c = img.getRGB(x, y), i = (y * w + x) * 3;
+                b[i] = (byte) (c >> 16);
+                b[i + 1] = (byte) (c >> 8);
+                b[i + 2] = (byte) c;
+            }
+        }
+        return new RgbImage(w, h, b);
+    }
+}
