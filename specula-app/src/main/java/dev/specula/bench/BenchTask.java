@@ -1,5 +1,6 @@
 package dev.specula.bench;
 
+import dev.specula.train.Scoring;
 import dev.specula.train.Task;
 
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
  * the right letter.
  */
 public record BenchTask(String name, Task kind, List<Sample> samples) {
-    private static final Pattern LETTER = Pattern.compile("\\(([A-Z])\\)");
     private static final Pattern BARE_LETTER = Pattern.compile("^\\s*([A-Z])\\b");
 
     public BenchTask {
@@ -35,9 +35,9 @@ public record BenchTask(String name, Task kind, List<Sample> samples) {
 
     /** The letter an answer picks: the first "(X)", else a leading bare letter; null when it picks none. */
     static String chosenLetter(String answer) {
-        Matcher m = LETTER.matcher(answer);
-        if (m.find()) return m.group(1);
-        m = BARE_LETTER.matcher(answer);
+        String bracketed = Scoring.choice(answer);
+        if (bracketed != null) return bracketed;
+        Matcher m = BARE_LETTER.matcher(answer);
         return m.find() ? m.group(1) : null;
     }
 }

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import static dev.specula.cli.CliRun.f;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,13 +89,15 @@ class BenchCommandTest {
 
     @Test
     void rerunSkipsTheCellsAlreadyDone() throws Exception {
-        Path data = tmp.resolve("data");
-        CliRun d = CliRun.of("data", "--task", "caption", "--n", "2", "--size", "112", "-o", data.toString());
-        assertThat(d.exitCode()).as(d.err()).isZero();
+        // a user's task file: text-only chat lines (no "image"), scored against their references
+        Path data = tmp.resolve("chat.jsonl");
+        Files.writeString(data, """
+                {"id":"a","prompt":"USER: Hello there.","reference":"Hello! How can I help?"}
+                {"id":"b","prompt":"USER: What is a triangle?","reference":"A shape with three sides."}
+                """);
         Path out = tmp.resolve("out");
-        String[] common = {"bench", "--target", f("tiny-llava-lm-f16.gguf"), "--mmproj", f("tiny-llava-mmproj-f16.gguf"),
-                "--draft-ngram", "2", "--tasks", "caption=" + data.resolve("data.jsonl"), "--samples", "2", "-n", "8",
-                "-o", out.toString(), "--quiet"};
+        String[] common = {"bench", "--target", f("tiny-llava-lm-f16.gguf"), "--draft-ngram", "2",
+                "--tasks", "chat=" + data, "--samples", "2", "-n", "8", "-o", out.toString(), "--quiet"};
 
         CliRun first = CliRun.of(concat(common, "--gamma", "1"));
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -113,7 +116,7 @@ class BenchCommandTest {
         assertThat(third.err()).contains("2 cells; 0 to run");
         assertThat(Files.readAllLines(out.resolve("cells.jsonl"))).isEqualTo(afterSecond);
         assertThat(JSON.readTree(out.resolve("results.json").toFile()).get("cells")).hasSize(2);
-        assertThat(Files.readString(out.resolve("results.md"))).contains("caption:data");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| chat:chat τ |");
     }
 
     @Test
@@ -127,6 +130,24 @@ class BenchCommandTest {
         } finally {
             if (home == null) System.clearProperty("specula.home");
             else System.setProperty("specula.home", home);
+        }
+    }
+
+    @Test
+    void smallBenchOnTheDemoWorldCompletesWithEveryDrafterAndIdenticalGreedyOutputs() throws Exception {
+        assumeTrue(DemoModels.locate().present(), "the trained demo models are not in specula.home/models/demo");
+        Path out = tmp.resolve("demo");
+        CliRun r = CliRun.of("bench", "--tasks", "caption,qa", "--gamma", "1,2", "--samples", "2", "-n", "32",
+                "-o", out.toString(), "--quiet");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("2 tasks × 6 drafters × 2 γ × 1 temperatures = 24 cells").doesNotContain("WARNING");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| language-only |", "| language-only adaptive |",
+                "| image-adapter |", "| image-adapter adaptive |", "| ngram-3 |", "| ngram-3 adaptive |");
+        JsonNode cells = JSON.readTree(out.resolve("results.json").toFile()).get("cells");
+        assertThat(cells).hasSize(24);
+        for (JsonNode c : cells) assertThat(c.get("identical_fraction").asDouble()).as(c.toString()).isEqualTo(1.0);
+        try (Stream<Path> s = Files.list(out)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(6);
         }
     }
 
