@@ -129,6 +129,7 @@ public final class BenchRun {
         Pool plain = new Pool(), spec = new Pool();
         int identical = 0;
         List<String> mismatched = new ArrayList<>();
+        List<Double> decodeRatios = new ArrayList<>(), wallRatios = new ArrayList<>();
         List<Sample> samples = task.samples();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
@@ -142,6 +143,8 @@ public final class BenchRun {
             observer.generated();
             plain.add(p, task.score(s, p.text()));
             spec.add(r, task.score(s, r.text()));
+            addRatio(decodeRatios, r.timings().decodeTokensPerSecond(), p.timings().decodeTokensPerSecond());
+            addRatio(wallRatios, r.tokens().length / r.timings().wallMillis(), p.tokens().length / p.timings().wallMillis());
             if (Arrays.equals(p.tokens(), r.tokens())) identical++;
             else mismatched.add(s.id());
         }
@@ -154,15 +157,25 @@ public final class BenchRun {
                 drafter.adaptive(), gamma, temperature, n, plan.maxTokens(), plan.models(),
                 tau, spec.acceptanceRate(), spec.acceptanceByPosition(), meanGamma, paramRatio,
                 tau / (1 + paramRatio * meanGamma), costs.draftStep(),
-                ratio(spec.decodeTokensPerSecond(), plain.decodeTokensPerSecond()),
-                ratio(spec.tokensPerSecond(), plain.tokensPerSecond()),
+                median(decodeRatios), median(wallRatios),
                 costs.predictedSpeedup(tau, meanGamma), costs.r(),
                 plain.decodeTokensPerSecond(), spec.decodeTokensPerSecond(), plain.wallMillis, spec.wallMillis, plain.tokens, spec.tokens,
                 task.metric(), plain.quality / n, spec.quality / n,
                 greedy ? (double) identical / n : null, greedy ? List.copyOf(mismatched) : List.of());
     }
 
-    private static double ratio(double a, double b) {
-        return b <= 0 ? 0 : a / b;
+    /** Only samples where both sides took measurable time (an answer that ends at once has no decode time). */
+    private static void addRatio(List<Double> ratios, double spec, double plain) {
+        if (spec > 0 && plain > 0 && Double.isFinite(spec) && Double.isFinite(plain)) ratios.add(spec / plain);
+    }
+
+    /**
+     * Speedups are medians over the samples of each sample's own ratio: on a shared machine a sample that
+     * other work slowed down skews a pooled total, but not the median.
+     */
+    static double median(List<Double> xs) {
+        if (xs.isEmpty()) return 0;
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 }

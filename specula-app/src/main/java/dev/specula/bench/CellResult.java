@@ -13,11 +13,12 @@ import java.util.List;
  * @param paramRatio            draft parameters / target parameters, the c of MBSU (0 for n-gram)
  * @param mbsu                  memory-bound speedup τ / (1 + c·γ̄)
  * @param draftStepCost         one measured draft step / one measured target step on this machine (0 for n-gram)
- * @param speedup               measured decode speedup: speculative decode tokens/s over target-only (prefill excluded)
- * @param speedupEndToEnd       the same with prefill (and the draft's prefill) included
+ * @param speedup               measured decode speedup: the median over samples of speculative decode tokens/s over
+ *                              target-only decode tokens/s (after the prompt pass)
+ * @param speedupEndToEnd       the same with the prompt pass (and the draft's) included
  * @param predictedSpeedup      τ / (γ̄·draftStepCost + r(γ̄+1)), from the target's measured r(k) (see {@link Costs})
  * @param verifyCost            the target's measured r(k) = time(k positions in one pass) / time(1), k = 1..
- * @param targetTokensPerSecond decode tokens/s of the target-only runs (their ratio is {@code speedup})
+ * @param targetTokensPerSecond decode tokens/s of the target-only runs, pooled (all tokens over all decode time)
  * @param qualityTarget         mean task score of the target-only answers ({@link BenchTask#metric})
  * @param identicalFraction     greedy: the fraction of samples whose speculative tokens equal the target-only
  *                              tokens (must be 1); null for sampling

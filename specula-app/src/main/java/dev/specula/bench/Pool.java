@@ -66,8 +66,4 @@ final class Pool {
     double decodeTokensPerSecond() {
         return decodeMillis <= 0 ? 0 : decodeTokens * 1e3 / decodeMillis;
     }
-
-    double tokensPerSecond() {
-        return wallMillis <= 0 ? 0 : tokens * 1e3 / wallMillis;
-    }
 }

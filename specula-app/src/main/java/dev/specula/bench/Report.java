@@ -41,7 +41,7 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         List<String> tasks = distinct(cells, CellResult::task);
         for (double temp : distinct(cells, CellResult::temperature)) {
-            sb.append(temp <= 0 ? "greedy (T = 0)" : "T = " + temp).append(", best γ per drafter and task (speedup: measured (predicted)):\n");
+            sb.append(temp <= 0 ? "greedy (T = 0)" : "T = " + temp).append(", each drafter at its best γ per task (highest MBSU; speedup: measured (predicted)):\n");
             table(sb, cells, tasks, c -> c.temperature() == temp, true);
             sb.append('\n');
         }
@@ -62,12 +62,12 @@ public final class Report {
             sb.append('\n');
         }
         sb.append("τ: block efficiency (tokens per target pass). MBSU: memory-bound speedup τ / (1 + c·γ̄), c = draft/target")
-                .append(" parameters. Speedup: measured decode tokens/s, speculative over target-only; in brackets the")
+                .append(" parameters. Speedup: measured decode tokens/s, speculative over target-only (median over samples); in brackets the")
                 .append(" prediction τ / (γ̄·c_draft + r(γ̄+1)) from this machine's measured costs (r(k): the target's verify-cost curve, c_draft: a draft step over a target step).\n");
         List<String> tasks = distinct(cells, CellResult::task);
         for (double temp : distinct(cells, CellResult::temperature)) {
             String t = temp <= 0 ? "greedy (T = 0)" : String.format(Locale.ROOT, "T = %s", temp);
-            sb.append("\n## ").append(t).append(", best γ per drafter and task\n\n");
+            sb.append("\n## ").append(t).append(", at each drafter's best γ per task (highest MBSU)\n\n");
             table(sb, cells, tasks, c -> c.temperature() == temp, true);
             for (int gamma : distinct(cells, CellResult::gamma)) {
                 sb.append("\n### ").append(t).append(", γ = ").append(gamma).append("\n\n");
@@ -89,7 +89,10 @@ public final class Report {
         return sb.toString();
     }
 
-    /** Rows drafter, per task the columns τ, MBSU and speedup; {@code best}: each row at its fastest γ. */
+    /**
+     * Rows drafter, per task the columns τ, MBSU and speedup; {@code best}: each row at the γ with the highest
+     * MBSU, which timing noise cannot move (picking the fastest measured γ would pick the luckiest timing).
+     */
     private static void table(StringBuilder sb, List<CellResult> cells, List<String> tasks, Predicate<CellResult> in, boolean best) {
         sb.append("| drafter |");
         for (String t : tasks) sb.append(' ').append(t).append(" τ | ").append(t).append(" MBSU | ").append(t).append(" speedup |");
@@ -99,7 +102,7 @@ public final class Report {
             sb.append("| ").append(d).append(" |");
             for (String t : tasks) {
                 CellResult c = cells.stream().filter(in).filter(x -> x.drafter().equals(d) && x.task().equals(t))
-                        .max((a, b) -> Double.compare(a.speedup(), b.speedup())).orElse(null);
+                        .max((a, b) -> Double.compare(a.mbsu(), b.mbsu())).orElse(null);
                 if (c == null) {
                     sb.append(" | | |");
                 } else {
