@@ -20,6 +20,7 @@ import java.util.Map;
  * at once, so an interrupted run resumes where it stopped.
  */
 public final class BenchRun {
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     /**
      * @param models fingerprint of the models, part of every cell's key
@@ -86,7 +87,7 @@ public final class BenchRun {
                     throw new IllegalArgumentException("γ " + maxGamma + " is more than this target verifies losslessly (γ ≤ "
                             + engine.maxGamma() + ")");
                 }
-                warmUp(engine, plan, format); // before the costs too: they are timed on compiled code
+                warmUp(engine, plan, format, maxGamma); // before the costs too: they are timed on compiled code
                 Costs costs = engines.costs(engine, group.getKey(), maxGamma);
                 engine.setGammaCosts(costs.r(), costs.draftStep());
                 for (double temp : plan.temperatures())
@@ -117,11 +118,18 @@ public final class BenchRun {
         return false;
     }
 
-    /** A few tokens each way first, so the JIT has compiled both paths before anything is timed. */
-    private static void warmUp(Engine engine, Plan plan, PromptFormat format) throws InterruptedException {
-        Request r = format.request(plan.tasks().getFirst().samples().getFirst(), SamplerConfig.greedy(), 8);
-        engine.generate(r.withUseDraft(false), Listener.NONE);
-        engine.generate(r.withGamma(1, false), Listener.NONE);
+    /**
+     * Generations each way, with the largest γ, for a few seconds before anything is timed: until the JIT
+     * has compiled the loop (and the Vector API kernels under it), a tiny model's timings measure the compiler.
+     */
+    private static void warmUp(Engine engine, Plan plan, PromptFormat format, int maxGamma) throws InterruptedException {
+        long until = System.nanoTime() + WARM_UP_NANOS;
+        List<Sample> samples = plan.tasks().getFirst().samples();
+        for (int i = 0; i < 2 || (System.nanoTime() < until && i < 200); i++) {
+            Request r = format.request(samples.get(i % samples.size()), SamplerConfig.greedy(), 16);
+            engine.generate(r.withUseDraft(false), Listener.NONE);
+            engine.generate(r.withGamma(maxGamma, false), Listener.NONE);
+        }
     }
 
     static CellResult cell(Engine engine, Costs costs, PromptFormat format, Plan plan, BenchTask task, DrafterSpec drafter,

@@ -5,6 +5,7 @@ import dev.specula.bench.BenchTask;
 import dev.specula.bench.CellResult;
 import dev.specula.bench.CellStore;
 import dev.specula.bench.Charts;
+import dev.specula.bench.CostMeter;
 import dev.specula.bench.Costs;
 import dev.specula.bench.DrafterSpec;
 import dev.specula.bench.PromptFormat;
@@ -16,7 +17,6 @@ import dev.specula.engine.Message;
 import dev.specula.engine.Request;
 import dev.specula.gguf.GgufFile;
 import dev.specula.image.ImageLoader;
-import dev.specula.speculative.CostCurve;
 import dev.specula.tensor.Backend;
 import dev.specula.train.Task;
 import dev.specula.vision.ClipConfig;
@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
                 "Exit code 3: some greedy speculative output differed from target-only output (a lossless bug)."})
 final class BenchCommand implements Callable<Integer> {
     static final int OUTPUTS_DIFFER = 3;
+    private static final int COST_REPEATS = 15;
 
     @Option(names = {"--target", "-m"}, description = "Target language model (GGUF); default: the demo world.") Path target;
     @Option(names = "--mmproj", description = "The target's vision tower + projector.") Path mmproj;
@@ -128,11 +129,7 @@ final class BenchCommand implements Callable<Integer> {
              */
             @Override
             public Costs costs(Engine engine, DrafterSpec d, int maxGamma) throws InterruptedException {
-                return engine.withModels((t, dm) -> {
-                    CostCurve curve = quickest(t, maxGamma + 1);
-                    double step = dm == null ? 0 : quickest(dm, 1).oneToken() / curve.oneToken();
-                    return new Costs(curve.ratios(), step);
-                });
+                return engine.withModels((t, dm) -> CostMeter.measure(t, dm, maxGamma + 1, COST_REPEATS));
             }
         };
         List<CellResult> cells;
@@ -217,21 +214,6 @@ final class BenchCommand implements Callable<Integer> {
             Message m = new Message(Message.Role.USER, List.of(new Message.Text(s.prompt() + "\n")));
             return new Request(List.of(m), false, sampling, n, List.of(), 1, false, true, 0, null);
         };
-    }
-
-    /**
-     * Per k, the quickest of a few median-of-5 measurements: on a shared machine a pass is only ever slowed
-     * by others, so the minimum is the closest to the model's own cost (a lone median was seen to swing r(2)
-     * between 0.4 and 8 on a loaded 2-core machine).
-     */
-    private static CostCurve quickest(dev.specula.model.LanguageModel m, int maxK) {
-        double[] best = null;
-        for (int i = 0; i < 3; i++) {
-            double[] s = CostCurve.measure(m, maxK, 5).seconds();
-            if (best == null) best = s;
-            else for (int k = 0; k < s.length; k++) best[k] = Math.min(best[k], s[k]);
-        }
-        return new CostCurve(best);
     }
 
     private static String duration(double seconds) {

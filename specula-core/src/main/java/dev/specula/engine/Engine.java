@@ -184,7 +184,7 @@ public final class Engine implements AutoCloseable {
     /**
      * Test seam: builds every later generation's loop with {@code factory} instead of the standard decoder,
      * e.g. one with a deliberately broken verifier, to show that a benchmark catches non-identical output.
-     * Package-private, so production code cannot reach it.
+     * Package-private: only this package, and tests placed in it, can reach it; the default is the standard decoder.
      */
     void useDecoders(DecoderFactory factory) {
         this.decoders = factory;
