@@ -20,13 +20,13 @@ import java.util.Map;
  * at once, so an interrupted run resumes where it stopped.
  */
 public final class BenchRun {
-    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     /**
-     * @param models fingerprint of the models, part of every cell's key
+     * @param models        fingerprint of the models, part of every cell's key
+     * @param warmUpSeconds how long each engine generates before anything is timed
      */
     public record Plan(List<BenchTask> tasks, List<DrafterSpec> drafters, List<Integer> gammas, List<Double> temperatures,
-                       int maxTokens, String models) {
+                       int maxTokens, String models, double warmUpSeconds) {
 
         public Plan {
             tasks = List.copyOf(tasks);
@@ -123,7 +123,7 @@ public final class BenchRun {
      * has compiled the loop (and the Vector API kernels under it), a tiny model's timings measure the compiler.
      */
     private static void warmUp(Engine engine, Plan plan, PromptFormat format, int maxGamma) throws InterruptedException {
-        long until = System.nanoTime() + WARM_UP_NANOS;
+        long until = System.nanoTime() + (long) (plan.warmUpSeconds() * 1e9);
         List<Sample> samples = plan.tasks().getFirst().samples();
         for (int i = 0; i < 2 || (System.nanoTime() < until && i < 200); i++) {
             Request r = format.request(samples.get(i % samples.size()), SamplerConfig.greedy(), 16);

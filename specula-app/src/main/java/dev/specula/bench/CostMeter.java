@@ -14,12 +14,14 @@ import java.util.SplittableRandom;
  */
 public final class CostMeter {
     private static final int CONTEXT = 8;
-    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     private CostMeter() {}
 
-    /** Medians over {@code repeats} of interleaved passes; {@code draft} may be null (no draft model). */
-    public static Costs measure(LanguageModel target, LanguageModel draft, int maxK, int repeats) {
+    /**
+     * Medians over {@code repeats} of interleaved passes, after at least {@code warmUpSeconds} of untimed ones;
+     * {@code draft} may be null (no draft model).
+     */
+    public static Costs measure(LanguageModel target, LanguageModel draft, int maxK, int repeats, double warmUpSeconds) {
         SplittableRandom rnd = new SplittableRandom(11);
         int[] tokens = new int[Math.max(maxK, CONTEXT)];
         for (int i = 0; i < tokens.length; i++) tokens[i] = rnd.nextInt(Math.min(target.vocabSize(), draft != null ? draft.vocabSize() : Integer.MAX_VALUE));
@@ -33,7 +35,7 @@ public final class CostMeter {
         }
         // Until the JIT has compiled every k's path, a pass times the compiler, not the model: the Vector API
         // runs orders of magnitude slower before C2 (seen as r(k) from 0.08 to 28 on tiny models).
-        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        long warmUntil = System.nanoTime() + (long) (warmUpSeconds * 1e9);
         for (int round = 0; round < 3 || (System.nanoTime() < warmUntil && round < 500); round++) {
             for (int k = 1; k <= maxK; k++) time(target, tokens, k, logits);
             if (draft != null) time(draft, tokens, 1, draftLogits);

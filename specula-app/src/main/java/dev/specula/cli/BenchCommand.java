@@ -56,6 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "20", description = "Samples per task (default: ${DEFAULT-VALUE}).") int samples;
     @Option(names = {"-n", "--max-tokens"}, defaultValue = "96", description = "Tokens per answer at most (default: ${DEFAULT-VALUE}).") int maxTokens;
     @Option(names = {"-o", "--out"}, defaultValue = "bench-results", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--warm-up", defaultValue = "3", description = "Seconds each engine generates, and then runs passes, before anything is timed, so that the JIT has compiled them (default: ${DEFAULT-VALUE}).") double warmUp;
     @Option(names = "--chat", description = "Use the LLaVA-1.5 chat template (default: the demo world's raw format: image, question, newline).") boolean chat;
     @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "1024", description = "Context size (default: ${DEFAULT-VALUE}).") int ctxSize;
@@ -110,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchTask> taskSets = taskSets();
         String models = fingerprint(target) + (mmproj != null ? "+" + fingerprint(mmproj) : "");
-        var plan = new BenchRun.Plan(taskSets, drafters, gammas, temps, maxTokens, models);
+        var plan = new BenchRun.Plan(taskSets, drafters, gammas, temps, maxTokens, models, warmUp);
         CellStore store = CellStore.open(out);
         long toRun = plan.generationsToRun(store);
         System.err.printf(Locale.ROOT, "bench: %d tasks × %d drafters × %d γ × %d temperatures = %d cells; %d to run (%d generations of up to %d tokens), the rest done in %s%n",
@@ -129,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
              */
             @Override
             public Costs costs(Engine engine, DrafterSpec d, int maxGamma) throws InterruptedException {
-                return engine.withModels((t, dm) -> CostMeter.measure(t, dm, maxGamma + 1, COST_REPEATS));
+                return engine.withModels((t, dm) -> CostMeter.measure(t, dm, maxGamma + 1, COST_REPEATS, warmUp));
             }
         };
         List<CellResult> cells;

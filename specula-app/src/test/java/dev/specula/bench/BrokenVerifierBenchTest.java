@@ -30,7 +30,7 @@ class BrokenVerifierBenchTest {
         DrafterSpec sound = DrafterSpec.model("sound", draft, null);
         DrafterSpec broken = DrafterSpec.model("broken", draft, null);
         var plan = new BenchRun.Plan(List.of(TaskSets.demo(Task.CAPTION, DemoModels.WORLD_SEED, 2, 112)),
-                List.of(sound, broken), List.of(3), List.of(0.0), 12, "test");
+                List.of(sound, broken), List.of(3), List.of(0.0), 12, "test", 0);
         BenchRun.Engines engines = new BenchRun.Engines() {
             @Override
             public Engine load(DrafterSpec d) throws IOException {

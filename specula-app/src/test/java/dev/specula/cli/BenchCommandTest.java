@@ -46,7 +46,7 @@ class BenchCommandTest {
         Path out = tmp.resolve("out");
         CliRun r = CliRun.of("bench", "--target", f("tiny-llava-lm-f16.gguf"), "--mmproj", f("tiny-llava-mmproj-f16.gguf"),
                 "--draft", f("tiny-draft-f16.gguf"), "--draft-mmproj", adapter.toString(), "--draft-ngram", "3",
-                "--tasks", "caption,qa", "--gamma", "1,2", "--samples", "2", "-n", "12", "-o", out.toString(), "--quiet");
+                "--tasks", "caption,qa", "--gamma", "1,2", "--samples", "2", "-n", "12", "-o", out.toString(), "--quiet", "--warm-up", "0");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("8 cells").doesNotContain("WARNING");
 
@@ -97,7 +97,7 @@ class BenchCommandTest {
                 """);
         Path out = tmp.resolve("out");
         String[] common = {"bench", "--target", f("tiny-llava-lm-f16.gguf"), "--draft-ngram", "2",
-                "--tasks", "chat=" + data, "--samples", "2", "-n", "8", "-o", out.toString(), "--quiet"};
+                "--tasks", "chat=" + data, "--samples", "2", "-n", "8", "-o", out.toString(), "--quiet", "--warm-up", "0"};
 
         CliRun first = CliRun.of(concat(common, "--gamma", "1"));
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -138,7 +138,7 @@ class BenchCommandTest {
         assumeTrue(DemoModels.locate().present(), "the trained demo models are not in specula.home/models/demo");
         Path out = tmp.resolve("demo");
         CliRun r = CliRun.of("bench", "--tasks", "caption,qa", "--gamma", "1,2", "--samples", "2", "-n", "32",
-                "-o", out.toString(), "--quiet");
+                "-o", out.toString(), "--quiet", "--warm-up", "0");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("2 tasks × 6 drafters × 2 γ × 1 temperatures = 24 cells").doesNotContain("WARNING");
         assertThat(Files.readString(out.resolve("results.md"))).contains("| language-only |", "| language-only adaptive |",
