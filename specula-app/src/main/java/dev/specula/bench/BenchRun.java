@@ -22,7 +22,7 @@ import java.util.Map;
 public final class BenchRun {
 
     /**
-     * @param models        fingerprint of the models, part of every cell's key
+     * @param models        fingerprint of the target's files ({@link Fingerprint}); with the drafter's, part of every cell's key
      * @param warmUpSeconds how long each engine generates before anything is timed
      */
     public record Plan(List<BenchTask> tasks, List<DrafterSpec> drafters, List<Integer> gammas, List<Double> temperatures,
@@ -40,7 +40,13 @@ public final class BenchRun {
         }
 
         public String key(BenchTask t, DrafterSpec d, int gamma, double temperature) {
-            return CellResult.key(t.name(), d.label(), gamma, temperature, t.samples().size(), maxTokens, models);
+            return CellResult.key(t.name(), d.label(), gamma, temperature, t.samples().size(), maxTokens, models(d));
+        }
+
+        /** The target's fingerprint and the drafter's files', as stored in the drafter's cells. */
+        public String models(DrafterSpec d) {
+            String draft = Fingerprint.of(d.draft(), d.draftMmproj());
+            return draft.isEmpty() ? models : models + "|" + draft;
         }
 
         /** Generations (target-only and speculative) the cells not yet in {@code store} will run. */
@@ -162,7 +168,7 @@ public final class BenchRun {
         double meanGamma = spec.meanGamma();
         double paramRatio = drafter.ngram() > 0 ? 0 : spec.paramRatio;
         return new CellResult(task.name(), task.kind().name().toLowerCase(java.util.Locale.ROOT), drafter.label(),
-                drafter.adaptive(), gamma, temperature, n, plan.maxTokens(), plan.models(),
+                drafter.adaptive(), gamma, temperature, n, plan.maxTokens(), plan.models(drafter),
                 tau, spec.acceptanceRate(), spec.acceptanceByPosition(), meanGamma, paramRatio,
                 tau / (1 + paramRatio * meanGamma), costs.draftStep(),
                 median(decodeRatios), median(wallRatios),

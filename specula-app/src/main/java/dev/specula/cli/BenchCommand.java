@@ -8,6 +8,7 @@ import dev.specula.bench.Charts;
 import dev.specula.bench.CostMeter;
 import dev.specula.bench.Costs;
 import dev.specula.bench.DrafterSpec;
+import dev.specula.bench.Fingerprint;
 import dev.specula.bench.PromptFormat;
 import dev.specula.bench.Report;
 import dev.specula.bench.TaskSets;
@@ -24,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +32,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The paper's evaluation: for each task, drafter, γ and temperature, every sample is generated",
-                "target-only and speculatively; reports τ, acceptance (overall and by draft position), MBSU, measured and",
-                "predicted decode speedup, tokens/s, task quality, and for greedy whether the outputs were identical.",
+        description = {"The paper's evaluation: for each task, drafter, γ and temperature, every sample is generated target-only and speculatively; it reports τ, acceptance (overall and by draft position), MBSU, measured and predicted decode speedup, tokens/s, task quality, and for greedy whether the outputs were identical.",
                 "Writes results.md, results.csv, results.json and PNG charts to --out; a rerun skips the finished cells.",
                 "Without --target it runs on the trained demo world (models/demo/) with all of its drafters, each also adaptive.",
                 "Exit code 3: some greedy speculative output differed from target-only output (a lossless bug)."})
@@ -110,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         List<BenchTask> taskSets = taskSets();
-        String models = fingerprint(target) + (mmproj != null ? "+" + fingerprint(mmproj) : "");
+        String models = Fingerprint.of(target, mmproj);
         var plan = new BenchRun.Plan(taskSets, drafters, gammas, temps, maxTokens, models, warmUp);
         CellStore store = CellStore.open(out);
         long toRun = plan.generationsToRun(store);
@@ -223,7 +221,4 @@ final class BenchCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
-    private static String fingerprint(Path p) throws IOException {
-        return p.getFileName() + ":" + Files.size(p);
-    }
 }
