@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code specula} command: multimodal language models with speculative decoding. */
 @Command(name = "specula", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs LLaVA-family models from GGUF files, fast, with speculative decoding.",
-        subcommands = {GenerateCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class, SynthCommand.class, BenchPerfCommand.class,
+        subcommands = {GenerateCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class, SynthCommand.class, BenchPerfCommand.class, BenchCommand.class,
                 DataCommand.class, TrainCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

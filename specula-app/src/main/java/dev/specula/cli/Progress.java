@@ -23,6 +23,13 @@ class Progress implements AutoCloseable, DoubleConsumer {
         return new Progress(bar);
     }
 
+    /** Like {@link #start}, with the estimated time left, for a long run of many similar steps. */
+    static Progress withEta(String task, boolean enabled) {
+        if (!enabled) return new Progress(null);
+        return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(SCALE)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build());
+    }
+
     /**
      * An open-ended bar (elapsed time only) that appears only if the work is still running after
      * {@code delayMillis}, so that quick work prints nothing.

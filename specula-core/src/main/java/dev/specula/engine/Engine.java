@@ -63,6 +63,12 @@ public final class Engine implements AutoCloseable {
     private final Object visionLock = new Object();
     private volatile double[] targetCost;
     private volatile double draftCost;
+    private volatile DecoderFactory decoders = SpeculativeDecoder::new;
+
+    /** How a generation builds its loop; replaceable only from this package, for tests (see {@link #useDecoders}). */
+    interface DecoderFactory {
+        SpeculativeDecoder create(LanguageModel target, Drafter drafter, Sampler sampler, GammaPolicy gamma);
+    }
 
     private Engine(EngineConfig config, DoubleConsumer progress) throws IOException {
         this.config = config;
@@ -175,6 +181,15 @@ public final class Engine implements AutoCloseable {
         this.draftCost = draftStepCost;
     }
 
+    /**
+     * Test seam: builds every later generation's loop with {@code factory} instead of the standard decoder,
+     * e.g. one with a deliberately broken verifier, to show that a benchmark catches non-identical output.
+     * Package-private: only this package, and tests placed in it, can reach it; the default is the standard decoder.
+     */
+    void useDecoders(DecoderFactory factory) {
+        this.decoders = factory;
+    }
+
     /** Runs {@code work} on a free session's target and draft (null without one), e.g. to measure them. */
     public <T> T withModels(java.util.function.BiFunction<LanguageModel, LanguageModel, T> work) throws InterruptedException {
         Session s = free.take();
@@ -236,7 +251,7 @@ public final class Engine implements AutoCloseable {
         Drafter drafter = speculative ? drafter(s, encoded) : new NoDrafter();
         GammaPolicy gamma = !speculative ? new FixedGamma(0) : request.adaptive() ? adaptive(request.gamma()) : new FixedGamma(request.gamma());
         Sampler sampler = new Sampler(request.sampling(), s.target.vocabSize());
-        SpeculativeDecoder decoder = new SpeculativeDecoder(s.target, drafter, sampler, gamma);
+        SpeculativeDecoder decoder = decoders.create(s.target, drafter, sampler, gamma);
 
         StreamDecoder pieces = tokenizer.newStreamDecoder();
         StopText text = new StopText(request.stop());

@@ -89,6 +89,21 @@ public final class SpecStats {
         return accepted;
     }
 
+    /** Rounds after the prompt pass (target calls less one). */
+    public long rounds() {
+        return rounds;
+    }
+
+    /** Element i: rounds that proposed an (i+1)-th token; with {@link #acceptedCounts}, for pooling runs. */
+    public long[] proposedCounts() {
+        return Arrays.copyOf(proposedAt, acceptanceByPosition().length);
+    }
+
+    /** Element i: rounds whose (i+1)-th proposal was accepted. */
+    public long[] acceptedCounts() {
+        return Arrays.copyOf(acceptedAt, acceptanceByPosition().length);
+    }
+
     public double acceptanceRate() {
         return drafted == 0 ? 0 : (double) accepted / drafted;
     }
