@@ -77,6 +77,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--type", defaultValue = "F32", description = "Type of the written matrices: F32, F16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).") String type;
     @Option(names = {"-o", "--out"}, required = true, description = "Output language model GGUF.") Path out;
     @Option(names = "--checkpoint", description = "Resume from this file if it exists (same shape and --steps), and save to it at the end.") Path checkpoint;
+    @Option(names = "--choice-weight", defaultValue = "1", description = "Gradient weight of the multiple-choice letter in QA answers (default: ${DEFAULT-VALUE}).") float choiceWeight;
     @Option(names = "--save-every", defaultValue = "0", description = "Also write the outputs (and the checkpoint) every N steps, to evaluate a long run as it goes.") int saveEvery;
     @Option(names = "--loss-png", description = "Draw the loss curve to this PNG.") Path lossPng;
     @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
@@ -173,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                 for (Task t : taskList) {
                     // a task named again in --task adds another variant of it (another question about the scene)
                     Task.Example ex = t.example(scene, seen.merge(t, 1, Integer::sum) - 1);
-                    data.add(WorldExamples.sequence(tok, ex.prompt(), ex.reference(), f));
+                    data.add(WorldExamples.sequence(tok, ex.prompt(), ex.reference(), f, t == Task.QA ? choiceWeight : 1f));
                 }
                 p.accept((i + 1.0) / scenes);
             }

@@ -126,7 +126,7 @@ public final class TrainableLlama implements Trainable {
      */
     public float lossAndBackward(int[] ids, int[] targets) {
         float[] loss = new float[1];
-        run(null, 0, 0, ids, targets, true, loss, null);
+        run(null, 0, 0, ids, targets, null, true, loss, null);
         return loss[0];
     }
 
@@ -144,20 +144,25 @@ public final class TrainableLlama implements Trainable {
      * puts them (BOS, image, text); {@code targets} covers all {@code imageRows + ids.length} positions.
      */
     public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] dImage) {
+        return lossAndBackward(image, imageRows, imageAt, ids, targets, null, dImage);
+    }
+
+    /** As above, each position's gradient scaled by {@code weights} (null: 1); the loss returned is unweighted. */
+    public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, float[] dImage) {
         float[] loss = new float[1];
-        run(image, imageRows, imageAt, ids, targets, true, loss, dImage);
+        run(image, imageRows, imageAt, ids, targets, weights, true, loss, dImage);
         return loss[0];
     }
 
     /** Logits for a prefix of embedding rows followed by tokens (no gradients). */
     public float[] logits(float[] prefix, int prefixRows, int[] ids) {
-        return run(prefix, prefixRows, 0, ids, null, false, new float[1], null);
+        return run(prefix, prefixRows, 0, ids, null, null, false, new float[1], null);
     }
 
     @Override
     public float lossAndBackward(Trainer.Sequence s) {
         if (s.imageRows() > 0) throw new IllegalArgumentException("a language model alone cannot read image features");
-        return lossAndBackward(s.ids(), s.targets());
+        return lossAndBackward(null, 0, 0, s.ids(), s.targets(), s.weights(), null);
     }
 
     @Override
@@ -176,10 +181,11 @@ public final class TrainableLlama implements Trainable {
     }
 
     private float[] run(int[] ids, int[] targets, boolean backward) {
-        return run(null, 0, 0, ids, targets, backward, new float[1], null);
+        return run(null, 0, 0, ids, targets, null, backward, new float[1], null);
     }
 
-    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, boolean backward, float[] lossOut, float[] dImage) {
+    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, boolean backward,
+                        float[] lossOut, float[] dImage) {
         Shape s = shape;
         int P = imageRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
         float[][] xs = new float[L + 1][];
@@ -231,6 +237,11 @@ public final class TrainableLlama implements Trainable {
 
         float[] dlogits = new float[logits.length];
         lossOut[0] = Ops.crossEntropy(logits, targets, dlogits, s.vocab());
+        if (weights != null) {
+            for (int t = 0; t < T; t++) {
+                for (int i = t * s.vocab(); i < (t + 1) * s.vocab(); i++) dlogits[i] *= weights[t];
+            }
+        }
         float[] dn = new float[T * d];
         Ops.linearBackward(n, p("output.weight"), dlogits, dn, g("output.weight"), T, d, s.vocab());
         float[] dx = new float[T * d];

@@ -18,11 +18,16 @@ public final class Trainer {
     /**
      * A tokenized example: position t predicts targets[t], -1 over the prompt. With an image,
      * {@code imageRows} rows of vision {@code features} sit after the first {@code imageAt} tokens and
-     * {@code targets} covers them too (as -1).
+     * {@code targets} covers them too (as -1). {@code weights} (null: all 1) scales each position's
+     * gradient, e.g. to stress the one token that decides a multiple-choice answer.
      */
-    public record Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows) {
+    public record Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows, float[] weights) {
         public Sequence(int[] ids, int[] targets) {
-            this(ids, targets, 0, null, 0);
+            this(ids, targets, 0, null, 0, null);
+        }
+
+        public Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows) {
+            this(ids, targets, imageAt, features, imageRows, null);
         }
 
         public Sequence {

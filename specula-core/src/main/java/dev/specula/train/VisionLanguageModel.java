@@ -49,10 +49,10 @@ public final class VisionLanguageModel implements Trainable {
 
     @Override
     public float lossAndBackward(Trainer.Sequence s) {
-        if (s.imageRows() == 0) return lm.lossAndBackward(s.ids(), s.targets());
+        if (s.imageRows() == 0) return lm.lossAndBackward(s);
         TrainableProjector.Pass pass = projector.forward(s.features(), s.imageRows());
         float[] dRows = new float[pass.y().length];
-        float loss = lm.lossAndBackward(pass.y(), s.imageRows(), s.imageAt(), s.ids(), s.targets(), dRows);
+        float loss = lm.lossAndBackward(pass.y(), s.imageRows(), s.imageAt(), s.ids(), s.targets(), s.weights(), dRows);
         projector.backward(pass, dRows);
         return loss;
     }

@@ -38,6 +38,14 @@ public final class WorldExamples {
      * the answer and the EOS after it.
      */
     public static Trainer.Sequence sequence(Tokenizer tok, String question, String answer, ImageFeatures features) {
+        return sequence(tok, question, answer, features, 1f);
+    }
+
+    /**
+     * As above; {@code choiceWeight} scales the gradient at the multiple-choice letter of "The answer is (X)",
+     * the one token that decides the answer (a letter-first or unweighted target long stayed at chance there).
+     */
+    public static Trainer.Sequence sequence(Tokenizer tok, String question, String answer, ImageFeatures features, float choiceWeight) {
         int rows = features == null ? 0 : features.tokens();
         Prompt p = new PromptAssembler(tok).raw(promptText(question), List.of(new Prompt.Image(new float[Math.max(1, rows)], Math.max(1, rows))));
         int[] head = ((Prompt.Text) p.parts().get(0)).tokens(); // BOS
@@ -53,7 +61,22 @@ public final class WorldExamples {
         int firstAnswer = rows + head.length + question1.length;
         for (int i = 0; i < a.length; i++) targets[firstAnswer - 1 + i] = a[i];
         targets[firstAnswer - 1 + a.length] = tok.eos();
-        return new Trainer.Sequence(ids, targets, head.length, features == null ? null : features.data(), rows);
+        float[] weights = null;
+        if (choiceWeight != 1f) {
+            weights = new float[targets.length];
+            Arrays.fill(weights, 1f);
+            for (int i = 1; i < a.length; i++) {
+                if (isChoiceLetter(tok.decode(new int[] {a[i]})) && tok.decode(new int[] {a[i - 1]}).endsWith("(")) {
+                    weights[firstAnswer - 1 + i] = choiceWeight;
+                }
+            }
+        }
+        return new Trainer.Sequence(ids, targets, head.length, features == null ? null : features.data(), rows, weights);
+    }
+
+    private static boolean isChoiceLetter(String piece) {
+        String p = piece.strip();
+        return p.length() == 1 && p.charAt(0) >= 'A' && p.charAt(0) <= 'Z';
     }
 
     /** The scene as the vision tower reads it: rendered at the tower's size, preprocessed, encoded. */
