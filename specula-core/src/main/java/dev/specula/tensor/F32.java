@@ -44,6 +44,20 @@ public final class F32 implements TensorFormat {
         return sum;
     }
 
+    /**
+     * Each (row, input) with the bits of {@link #dot}, whatever the batch, but each weight read once for up to
+     * {@value F32Rows#MAX_BATCH} inputs ({@link F32Rows}); batches that share tiles keep {@link MatMul#tiled}.
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        } else {
+            F32Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         MemorySegment.copy(src, srcOffset, dst, Layouts.FLOAT, dstOffset, n);
