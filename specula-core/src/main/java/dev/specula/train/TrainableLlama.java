@@ -125,8 +125,13 @@ public final class TrainableLlama implements Trainable {
      * expected after {@code ids[t]}); ADDS the gradients into {@link #grads}.
      */
     public float lossAndBackward(int[] ids, int[] targets) {
+        return lossAndBackward(ids, targets, null);
+    }
+
+    /** As above, with the soft targets of distilled logits mixed in where {@code soft} has them. */
+    public float lossAndBackward(int[] ids, int[] targets, Trainer.Soft soft) {
         float[] loss = new float[1];
-        run(null, 0, 0, ids, targets, true, loss, null);
+        run(null, 0, 0, ids, targets, soft, true, loss, null);
         return loss[0];
     }
 
@@ -145,19 +150,19 @@ public final class TrainableLlama implements Trainable {
      */
     public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] dImage) {
         float[] loss = new float[1];
-        run(image, imageRows, imageAt, ids, targets, true, loss, dImage);
+        run(image, imageRows, imageAt, ids, targets, null, true, loss, dImage);
         return loss[0];
     }
 
     /** Logits for a prefix of embedding rows followed by tokens (no gradients). */
     public float[] logits(float[] prefix, int prefixRows, int[] ids) {
-        return run(prefix, prefixRows, 0, ids, null, false, new float[1], null);
+        return run(prefix, prefixRows, 0, ids, null, null, false, new float[1], null);
     }
 
     @Override
     public float lossAndBackward(Trainer.Sequence s) {
         if (s.imageRows() > 0) throw new IllegalArgumentException("a language model alone cannot read image features");
-        return lossAndBackward(s.ids(), s.targets());
+        return lossAndBackward(s.ids(), s.targets(), s.soft());
     }
 
     @Override
@@ -176,10 +181,11 @@ public final class TrainableLlama implements Trainable {
     }
 
     private float[] run(int[] ids, int[] targets, boolean backward) {
-        return run(null, 0, 0, ids, targets, backward, new float[1], null);
+        return run(null, 0, 0, ids, targets, null, backward, new float[1], null);
     }
 
-    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, boolean backward, float[] lossOut, float[] dImage) {
+    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, Trainer.Soft soft,
+                        boolean backward, float[] lossOut, float[] dImage) {
         Shape s = shape;
         int P = imageRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
         float[][] xs = new float[L + 1][];
@@ -230,7 +236,7 @@ public final class TrainableLlama implements Trainable {
         if (!backward) return logits;
 
         float[] dlogits = new float[logits.length];
-        lossOut[0] = Ops.crossEntropy(logits, targets, dlogits, s.vocab());
+        lossOut[0] = Ops.crossEntropy(logits, targets, soft, dlogits, s.vocab());
         float[] dn = new float[T * d];
         Ops.linearBackward(n, p("output.weight"), dlogits, dn, g("output.weight"), T, d, s.vocab());
         float[] dx = new float[T * d];
