@@ -74,6 +74,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--projector-hidden", description = "Projector hidden width (default: the model's width).") Integer projectorHidden;
     @Option(names = "--mmproj-out", description = "With --vision: the mmproj to write; with --adapter-for: the draft's projector file.") Path mmprojOut;
 
+    @Option(names = "--distill-from", description = "Train a language-only draft on this target's own greedy answers to --prompts (vocabulary: the target's).") Path distillFrom;
+    @Option(names = "--mmproj", description = "With --distill-from: the target's vision tower, for prompts with an image.") Path distillMmproj;
+    @Option(names = "--prompts", description = "With --distill-from: JSONL with \"prompt\" and optional \"image\" (relative to the file), as 'specula data' writes.") Path prompts;
+    @Option(names = "--max-answer", defaultValue = "160", description = "With --distill-from: answer tokens per prompt at most (default: ${DEFAULT-VALUE}).") int maxAnswer;
+    @Option(names = "--distill-logits", defaultValue = "0", description = "With --distill-from: also learn the target's top-K distribution per answer token "
+            + "(half the loss: KL toward its softmax renormalised over the K largest logits); 0: greedy tokens only (default).") int distillLogits;
+    @Option(names = "--chat", description = "With --distill-from: ask in the chat template instead of the raw '<image>prompt\\n'.") boolean distillChat;
+
     @Option(names = "--type", defaultValue = "F32", description = "Type of the written matrices: F32, F16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).") String type;
     @Option(names = {"-o", "--out"}, required = true, description = "Output language model GGUF.") Path out;
     @Option(names = "--checkpoint", description = "Resume from this file if it exists (same shape and --steps), and save to it at the end.") Path checkpoint;
@@ -89,6 +97,23 @@ final class TrainCommand implements Callable<Integer> {
         if ((vision || adapterFor != null) && mmprojOut == null) throw new IllegalArgumentException("--vision and --adapter-for need --mmproj-out");
         GgmlType outType = GgmlType.valueOf(type.toUpperCase(Locale.ROOT));
         List<Task> taskList = tasks.stream().map(Task::parse).toList();
+        if (distillFrom != null) {
+            if (prompts == null) throw new IllegalArgumentException("--distill-from needs --prompts");
+            if (vision || adapterFor != null) throw new IllegalArgumentException("--distill-from trains a language-only draft");
+            Map<String, GgufValue> vocab = Distillation.vocabulary(distillFrom);
+            TrainableLlama lm = languageModel(vocab);
+            int vocabSize = ((String[]) vocab.get("tokenizer.ggml.tokens").value()).length;
+            if (lm.shape.vocab() != vocabSize) throw new IllegalArgumentException("--init has " + lm.shape.vocab() + " tokens, the target " + vocabSize);
+            List<Trainer.Sequence> data = Distillation.sequences(distillFrom, distillMmproj, Distillation.readPrompts(prompts),
+                    maxAnswer, distillChat, distillLogits, threads, !quiet);
+            System.out.printf("vocab %d, %d parameters, %d sequences%n", vocabSize, lm.parameterCount(), data.size());
+            Outputs outputs = () -> TrainedGguf.writeLlama(out, lm, "specula-distilled-draft", vocab, outType);
+            List<Float> losses = fit(lm, data, outputs);
+            outputs.write();
+            System.out.printf("wrote %s, final loss %.4f (mean of the last 20 steps %.4f)%n", out, losses.getLast(), tailMean(losses, 20));
+            if (lossPng != null) ImageIO.write(LossChart.draw(losses), "png", lossPng.toFile());
+            return 0;
+        }
         SceneWorld world = new SceneWorld(worldSeed);
 
         Map<String, GgufValue> vocab = vocabulary(world);

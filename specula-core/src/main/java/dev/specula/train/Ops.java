@@ -269,6 +269,11 @@ public final class Ops {
     // ---- cross-entropy over the rows whose target is >= 0; returns the mean loss, writes dlogits
 
     public static float crossEntropy(float[] logits, int[] targets, float[] dlogits, int vocab) {
+        return crossEntropy(logits, targets, null, dlogits, vocab);
+    }
+
+    /** As above; where {@code soft} has ids for a row, the target is its mix of one-hot and soft probabilities. */
+    public static float crossEntropy(float[] logits, int[] targets, Trainer.Soft soft, float[] dlogits, int vocab) {
         int n = 0;
         for (int tg : targets) if (tg >= 0) n++;
         if (n == 0) return 0;
@@ -283,9 +288,18 @@ public final class Ops {
             for (int i = 0; i < vocab; i++) max = Math.max(max, logits[b + i]);
             double sum = 0;
             for (int i = 0; i < vocab; i++) sum += Math.exp(logits[b + i] - max);
-            loss += Math.log(sum) + max - logits[b + targets[t]];
+            double logSum = Math.log(sum) + max;
             for (int i = 0; i < vocab; i++) dlogits[b + i] = (float) (Math.exp(logits[b + i] - max) / sum / n);
-            dlogits[b + targets[t]] -= 1f / n;
+            float hard = soft == null || soft.ids()[t * soft.k()] < 0 ? 1f : 1f - soft.weight();
+            loss += hard * (logSum - logits[b + targets[t]]);
+            dlogits[b + targets[t]] -= hard / n;
+            if (hard < 1f) {
+                for (int j = t * soft.k(); j < (t + 1) * soft.k() && soft.ids()[j] >= 0; j++) {
+                    float w = soft.weight() * soft.probs()[j];
+                    loss += w * (logSum - logits[b + soft.ids()[j]]);
+                    dlogits[b + soft.ids()[j]] -= w / n;
+                }
+            }
         }
         return (float) (loss / n);
     }

@@ -125,8 +125,13 @@ public final class TrainableLlama implements Trainable {
      * expected after {@code ids[t]}); ADDS the gradients into {@link #grads}.
      */
     public float lossAndBackward(int[] ids, int[] targets) {
+        return lossAndBackward(ids, targets, null);
+    }
+
+    /** As above, with the soft targets of distilled logits mixed in where {@code soft} has them. */
+    public float lossAndBackward(int[] ids, int[] targets, Trainer.Soft soft) {
         float[] loss = new float[1];
-        run(null, 0, 0, ids, targets, null, true, loss, null);
+        run(null, 0, 0, ids, targets, null, soft, true, loss, null);
         return loss[0];
     }
 
@@ -150,19 +155,21 @@ public final class TrainableLlama implements Trainable {
     /** As above, each position's gradient scaled by {@code weights} (null: 1); the loss returned is unweighted. */
     public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, float[] dImage) {
         float[] loss = new float[1];
-        run(image, imageRows, imageAt, ids, targets, weights, true, loss, dImage);
+        run(image, imageRows, imageAt, ids, targets, weights, null, true, loss, dImage);
         return loss[0];
     }
 
     /** Logits for a prefix of embedding rows followed by tokens (no gradients). */
     public float[] logits(float[] prefix, int prefixRows, int[] ids) {
-        return run(prefix, prefixRows, 0, ids, null, null, false, new float[1], null);
+        return run(prefix, prefixRows, 0, ids, null, null, null, false, new float[1], null);
     }
 
     @Override
     public float lossAndBackward(Trainer.Sequence s) {
         if (s.imageRows() > 0) throw new IllegalArgumentException("a language model alone cannot read image features");
-        return lossAndBackward(null, 0, 0, s.ids(), s.targets(), s.weights(), null);
+        float[] loss = new float[1];
+        run(null, 0, 0, s.ids(), s.targets(), s.weights(), s.soft(), true, loss, null);
+        return loss[0];
     }
 
     @Override
@@ -181,11 +188,11 @@ public final class TrainableLlama implements Trainable {
     }
 
     private float[] run(int[] ids, int[] targets, boolean backward) {
-        return run(null, 0, 0, ids, targets, null, backward, new float[1], null);
+        return run(null, 0, 0, ids, targets, null, null, backward, new float[1], null);
     }
 
-    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, boolean backward,
-                        float[] lossOut, float[] dImage) {
+    private float[] run(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, Trainer.Soft soft,
+                        boolean backward, float[] lossOut, float[] dImage) {
         Shape s = shape;
         int P = imageRows, T = P + ids.length, d = s.dim(), hs = s.headSize(), kv = s.kvHeads() * hs, ff = s.ff(), L = s.layers();
         float[][] xs = new float[L + 1][];
@@ -236,7 +243,7 @@ public final class TrainableLlama implements Trainable {
         if (!backward) return logits;
 
         float[] dlogits = new float[logits.length];
-        lossOut[0] = Ops.crossEntropy(logits, targets, dlogits, s.vocab());
+        lossOut[0] = Ops.crossEntropy(logits, targets, soft, dlogits, s.vocab());
         if (weights != null) {
             for (int t = 0; t < T; t++) {
                 for (int i = t * s.vocab(); i < (t + 1) * s.vocab(); i++) dlogits[i] *= weights[t];

@@ -21,19 +21,34 @@ public final class Trainer {
      * {@code targets} covers them too (as -1). {@code weights} (null: all 1) scales each position's
      * gradient, e.g. to stress the one token that decides a multiple-choice answer.
      */
-    public record Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows, float[] weights) {
+    public record Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows, float[] weights, Soft soft) {
         public Sequence(int[] ids, int[] targets) {
-            this(ids, targets, 0, null, 0, null);
+            this(ids, targets, 0, null, 0, null, null);
         }
 
         public Sequence(int[] ids, int[] targets, int imageAt, float[] features, int imageRows) {
-            this(ids, targets, imageAt, features, imageRows, null);
+            this(ids, targets, imageAt, features, imageRows, null, null);
         }
 
         public Sequence {
             if (targets.length != ids.length + imageRows) {
                 throw new IllegalArgumentException(targets.length + " targets for " + ids.length + " tokens and " + imageRows + " image rows");
             }
+            if (soft != null && soft.ids().length != targets.length * soft.k()) {
+                throw new IllegalArgumentException(soft.ids().length + " soft targets for " + targets.length + " positions of " + soft.k());
+            }
+        }
+    }
+
+    /**
+     * Soft targets for distilling logits: for position t, {@code ids[t*k .. t*k+k)} (-1 where unused) with
+     * probabilities summing to 1. Where present, a position learns the mix (1 - weight)·one-hot(target) +
+     * weight·these probabilities, i.e. (1 - weight)·cross-entropy + weight·KL(probabilities ‖ model) + a constant.
+     */
+    public record Soft(int k, int[] ids, float[] probs, float weight) {
+        public Soft {
+            if (ids.length != probs.length) throw new IllegalArgumentException(ids.length + " ids, " + probs.length + " probabilities");
+            if (!(weight >= 0 && weight <= 1)) throw new IllegalArgumentException("soft weight must be in [0, 1], got " + weight);
         }
     }
 

@@ -71,7 +71,7 @@ public final class WorldExamples {
                 }
             }
         }
-        return new Trainer.Sequence(ids, targets, head.length, features == null ? null : features.data(), rows, weights);
+        return new Trainer.Sequence(ids, targets, head.length, features == null ? null : features.data(), rows, weights, null);
     }
 
     private static boolean isChoiceLetter(String piece) {

@@ -128,4 +128,22 @@ class OpsGradientTest {
         float[] one = {1};
         check("dlogits", logits, dl, one, unused -> new float[] {Ops.crossEntropy(logits, targets, new float[logits.length], vocab)});
     }
+
+    @Test
+    void crossEntropyWithSoftTargets() {
+        int vocab = 6, k = 3;
+        int[] targets = {2, -1, 0, 4};
+        // row 0 and 3 carry soft targets (row 3 uses two of its three slots), row 2 has none
+        Trainer.Soft soft = new Trainer.Soft(k, new int[] {2, 5, 1, -1, -1, -1, -1, -1, -1, 4, 0, -1},
+                new float[] {0.6f, 0.3f, 0.1f, 0, 0, 0, 0, 0, 0, 0.75f, 0.25f, 0}, 0.4f);
+        float[] logits = randn(targets.length * vocab), dl = new float[logits.length];
+        Ops.crossEntropy(logits, targets, soft, dl, vocab);
+        float[] one = {1};
+        check("dlogits", logits, dl, one, unused -> new float[] {Ops.crossEntropy(logits, targets, soft, new float[logits.length], vocab)});
+
+        // a soft distribution that is all on the target is plain cross-entropy
+        Trainer.Soft sharp = new Trainer.Soft(1, new int[] {2, -1, 0, 4}, new float[] {1, 0, 1, 1}, 0.4f);
+        assertEquals(Ops.crossEntropy(logits, targets, new float[logits.length], vocab),
+                Ops.crossEntropy(logits, targets, sharp, new float[logits.length], vocab), 1e-5);
+    }
 }

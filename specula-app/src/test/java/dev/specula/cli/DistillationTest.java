@@ -1,0 +1,197 @@
+package dev.specula.cli;
+
+import dev.specula.engine.Engine;
+import dev.specula.engine.EngineConfig;
+import dev.specula.engine.Listener;
+import dev.specula.engine.Message;
+import dev.specula.engine.Request;
+import dev.specula.engine.Result;
+import dev.specula.gguf.GgufMetadata;
+import dev.specula.gguf.GgufValue;
+import dev.specula.image.ImageLoader;
+import dev.specula.sampling.SamplerConfig;
+import dev.specula.text.PromptAssembler;
+import dev.specula.text.Tokenizer;
+import dev.specula.train.AdamW;
+import dev.specula.train.SceneWorld;
+import dev.specula.train.Task;
+import dev.specula.train.TrainableLlama;
+import dev.specula.train.TrainedGguf;
+import dev.specula.train.Trainer;
+import dev.specula.train.WorldAccuracy;
+import dev.specula.train.WorldVocabulary;
+import dev.specula.vision.RgbImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DistillationTest {
+
+    private static final SceneWorld WORLD = new SceneWorld(1);
+    private static final String[] DRAFT_SHAPE = {"--dim", "24", "--layers", "1", "--heads", "2", "--kv-heads", "1", "--ff", "48", "--seed", "5"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sequenceTargetsTheAnswerAndTheEndTokenOnly() {
+        Trainer.Sequence s = Distillation.sequence(new int[] {1, 7, 8}, new int[] {20, 21}, 2);
+        assertThat(s.ids()).containsExactly(1, 7, 8, 20, 21);
+        assertThat(s.targets()).containsExactly(-1, -1, 20, 21, 2);
+
+        Trainer.Sequence cut = Distillation.sequence(new int[] {1, 7, 8}, new int[] {20, 21}, -1);
+        assertThat(cut.ids()).containsExactly(1, 7, 8, 20);
+        assertThat(cut.targets()).containsExactly(-1, -1, 20, 21);
+    }
+
+    @Test
+    void distillationRaisesTheDraftsAcceptanceOnHeldOutPrompts() throws Exception {
+        Map<String, GgufValue> vocab = WorldVocabulary.train(WorldVocabulary.corpus(WORLD, 300), 2);
+        Tokenizer tok = Tokenizer.fromGguf(new GgufMetadata(vocab));
+        int vocabSize = ((String[]) vocab.get("tokenizer.ggml.tokens").value()).length;
+        Path target = dir.resolve("target.gguf");
+        TrainedGguf.writeLlama(target, tinyTarget(tok, vocabSize), "tiny-target", vocab);
+
+        Path prompts = dir.resolve("prompts.jsonl");
+        List<String> lines = new ArrayList<>();
+        Set<String> distilled = new HashSet<>();
+        for (int i = 0; i < 48; i++) {
+            String q = qa(SceneWorld.Split.TRAIN, i);
+            distilled.add(q);
+            lines.add(Json.MAPPER.createObjectNode().put("id", "train-" + i).put("prompt", q).toString());
+        }
+        Files.write(prompts, lines);
+        // Held out: validation scenes whose question is not among the distilled prompts.
+        List<String> heldOut = new ArrayList<>();
+        for (int i = 0; heldOut.size() < 12; i++) {
+            String q = qa(SceneWorld.Split.VALIDATION, i);
+            if (!distilled.contains(q)) heldOut.add(q);
+        }
+
+        // Before: the draft distillation starts from (the shape and seed of DRAFT_SHAPE, no steps).
+        Path before = dir.resolve("before.gguf");
+        TrainedGguf.writeLlama(before, new TrainableLlama(new TrainableLlama.Shape(vocabSize, 24, 1, 2, 1, 48, 256), 5), "before", vocab);
+        Path tokens = distil(target, prompts, "tokens.gguf");
+        Path logits = distil(target, prompts, "logits.gguf", "--distill-logits", "8");
+
+        // The same draft trained as long on the reference answers instead of the target's own.
+        Path reference = dir.resolve("reference.gguf");
+        TrainedGguf.writeLlama(reference, trainedOnReferences(tok, vocabSize), "reference", vocab);
+
+        double a0 = heldOutAcceptance(target, before, heldOut), a1 = heldOutAcceptance(target, tokens, heldOut);
+        double a2 = heldOutAcceptance(target, logits, heldOut), a3 = heldOutAcceptance(target, reference, heldOut);
+        System.out.printf("held-out acceptance: before distillation %.3f, after (greedy tokens) %.3f, after (tokens + top-8 logits) %.3f, reference-trained %.3f%n", a0, a1, a2, a3);
+        assertThat(a1).isGreaterThan(a0 + 0.3);
+        assertThat(a2).isGreaterThan(a0 + 0.3);
+        assertThat(Math.min(a1, a2)).isGreaterThan(a3);
+    }
+
+    @Test
+    void aPromptWithAnImageNeedsTheTargetsVisionTower() throws Exception {
+        Path target = dir.resolve("t.gguf");
+        Map<String, GgufValue> vocab = WorldVocabulary.train(WorldVocabulary.corpus(WORLD, 20), 2);
+        int n = ((String[]) vocab.get("tokenizer.ggml.tokens").value()).length;
+        TrainedGguf.writeLlama(target, new TrainableLlama(new TrainableLlama.Shape(n, 16, 1, 2, 1, 32, 64), 1), "t", vocab);
+        Path prompts = dir.resolve("p.jsonl");
+        Files.writeString(prompts, "{\"id\":\"a\",\"prompt\":\"Describe the image.\",\"image\":\"images/a.png\"}\n");
+        CliRun run = CliRun.of("train", "--distill-from", target.toString(), "--prompts", prompts.toString(), "--quiet",
+                "-o", dir.resolve("d.gguf").toString());
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--mmproj");
+        assertThatThrownBy(() -> Distillation.readPrompts(Files.writeString(dir.resolve("bad.jsonl"), "{\"id\":\"x\"}\n")))
+                .hasMessageContaining("no \"prompt\"");
+    }
+
+    @Test
+    void distilsAVisionTargetsAnswersAboutItsImages() throws Exception {
+        Path target = dir.resolve("vt.gguf"), mmproj = dir.resolve("vt-mmproj.gguf"), data = dir.resolve("data");
+        assertThat(Main.run("train", "--vision", "--task", "caption", "--scenes", "8", "--steps", "2", "--dim", "16", "--ff", "32",
+                "--tower-width", "64", "--quiet", "-o", target.toString(), "--mmproj-out", mmproj.toString())).isZero();
+        assertThat(Main.run("data", "--task", "caption", "--n", "3", "--split", "train", "-o", data.toString())).isZero();
+        Path draft = dir.resolve("vd.gguf");
+        CliRun run = CliRun.of("train", "--distill-from", target.toString(), "--mmproj", mmproj.toString(), "--prompts",
+                data.resolve("data.jsonl").toString(), "--max-answer", "12", "--steps", "2", "--dim", "16", "--ff", "32",
+                "--distill-logits", "4", "--quiet", "-o", draft.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("distilled 3 answers");
+
+        // The draft shares the target's vocabulary, so the engine pairs them; lossless with the picture in the prompt.
+        RgbImage picture = new ImageLoader().load(data.resolve("images/train-0.png"));
+        try (Engine engine = Engine.load(EngineConfig.of(target).withMmproj(mmproj).withDraft(draft, null).withThreads(1), null)) {
+            Request r = WorldAccuracy.request("Describe the image.", picture, SamplerConfig.greedy(), 12);
+            assertThat(engine.generate(r, Listener.NONE).tokens()).isEqualTo(engine.generate(r.withUseDraft(false), Listener.NONE).tokens());
+        }
+    }
+
+    private Path distil(Path target, Path prompts, String name, String... extra) {
+        Path out = dir.resolve(name);
+        CliRun run = CliRun.of(concat(concat(new String[] {"train", "--distill-from", target.toString(), "--prompts", prompts.toString(),
+                "--steps", "80", "--batch", "8", "--lr", "1e-2", "--threads", "2", "--quiet", "-o", out.toString()}, DRAFT_SHAPE), extra));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("distilled 48 answers");
+        return out;
+    }
+
+    /** A text-only target trained briefly (so its answers still differ from the references) on the world's QA answers. */
+    private static TrainableLlama tinyTarget(Tokenizer tok, int vocab) throws Exception {
+        TrainableLlama lm = new TrainableLlama(new TrainableLlama.Shape(vocab, 32, 1, 4, 2, 64, 256), 1);
+        Trainer.train(lm, qaSequences(tok, 200), 60, 8, new AdamW(1e-2f, 0.01f, 1f, 6, 60), 2, 3, null);
+        return lm;
+    }
+
+    /** A draft of DRAFT_SHAPE trained as the CLI would, for as many steps, on the reference answers of the distilled prompts. */
+    private static TrainableLlama trainedOnReferences(Tokenizer tok, int vocab) throws Exception {
+        TrainableLlama lm = new TrainableLlama(new TrainableLlama.Shape(vocab, 24, 1, 2, 1, 48, 256), 5);
+        Trainer.train(lm, qaSequences(tok, 48), 80, 8, new AdamW(1e-2f, 0.01f, 1f, 4, 80), 2, 5, null);
+        return lm;
+    }
+
+    /** The first n training scenes' QA prompt and reference answer, tokenized as the engine gives the prompt. */
+    private static List<Trainer.Sequence> qaSequences(Tokenizer tok, int n) {
+        PromptAssembler assembler = new PromptAssembler(tok);
+        List<Trainer.Sequence> data = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Task.Example ex = Task.QA.example(WORLD.scene(SceneWorld.Split.TRAIN, i));
+            int[] prompt = assembler.raw(ex.prompt() + "\n", List.of()).textTokens();
+            data.add(Distillation.sequence(prompt, tok.encode(ex.reference(), false, false), tok.eos()));
+        }
+        return data;
+    }
+
+    private static String qa(SceneWorld.Split split, int i) {
+        return Task.QA.example(WORLD.scene(split, i)).prompt();
+    }
+
+    /** Accepted / drafted over held-out prompts, greedy; the speculative output must equal the target's own. */
+    private static double heldOutAcceptance(Path target, Path draft, List<String> prompts) throws Exception {
+        long accepted = 0, drafted = 0;
+        try (Engine engine = Engine.load(EngineConfig.of(target).withDraft(draft, null).withThreads(1), null)) {
+            for (String q : prompts) {
+                Message m = Message.user(q + "\n");
+                Request r = new Request(List.of(m), false, SamplerConfig.greedy(), 48, List.of(), 4, false, true, 0, null);
+                Result spec = engine.generate(r, Listener.NONE);
+                Result plain = engine.generate(r.withUseDraft(false), Listener.NONE);
+                assertThat(spec.tokens()).isEqualTo(plain.tokens());
+                accepted += spec.stats().accepted();
+                drafted += spec.stats().drafted();
+            }
+        }
+        return (double) accepted / drafted;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
