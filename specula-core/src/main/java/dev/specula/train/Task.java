@@ -95,19 +95,23 @@ public enum Task {
             for (int k = 0; k < 2; k++) choices.add(Scene.word(wrong.remove(rnd.nextInt(wrong.size()))));
             reason = "The object " + t.place().phrase + " is " + phrase(t) + ".";
         }
-        // shuffle the three choices so the right letter is uniform
-        for (int i = choices.size() - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            String x = choices.get(i);
-            choices.set(i, choices.get(j));
-            choices.set(j, x);
-        }
+        // The choices stand in the world's fixed order (the enums'), so the letter is the right answer's rank among
+        // the options offered: a small target learns that; with shuffled choices it had to find which listed word
+        // matches its answer and copy the letter before it, and stayed at chance for thousands of steps.
+        List<String> order = askColour ? words(Scene.Colour.values()) : words(Scene.Shape.values());
+        choices.sort(java.util.Comparator.comparingInt(order::indexOf));
         StringBuilder prompt = new StringBuilder(question);
         for (int i = 0; i < choices.size(); i++) prompt.append(" (").append((char) ('A' + i)).append(") ").append(choices.get(i));
         String letter = String.valueOf((char) ('A' + choices.indexOf(right)));
         // The short reason comes first, as a chain of thought: the letter then follows from words already said.
         String ref = reason + " The answer is (" + letter + ").";
         return new Example(prompt.toString(), ref, List.copyOf(choices), letter);
+    }
+
+    private static List<String> words(Enum<?>[] values) {
+        List<String> out = new ArrayList<>();
+        for (Enum<?> e : values) out.add(Scene.word(e));
+        return out;
     }
 
     private static Example chat(Scene scene, SplittableRandom rnd) {

@@ -60,6 +60,10 @@ class SceneWorldTest {
             assertTrue(matches, ex.prompt() + " -> " + ex.reference());
             assertTrue(ex.reference().endsWith("The answer is (" + ex.answer() + ")."));
             letters[ex.answer().charAt(0) - 'A']++;
+            java.util.List<String> order = java.util.Arrays.stream(ex.prompt().startsWith("What colour") ? Scene.Colour.values() : Scene.Shape.values())
+                    .map(Scene::word).toList();
+            assertTrue(ex.choices().stream().map(order::indexOf).sorted().toList()
+                    .equals(ex.choices().stream().map(order::indexOf).toList()), "choices in the world's order: " + ex.prompt());
         }
         for (int l : letters) assertTrue(l > 60, "answer letters roughly uniform");
     }
