@@ -281,7 +281,9 @@ public final class LlamaModel implements LanguageModel {
             attnLayer = l;
             attnCount = n;
             attnStart = start;
-            pool.forRange(c.headCount(), attentionTask);
+            // a few heads over a short prefix cost less than waking the pool (as Product inlines small products)
+            if ((long) c.headCount() * n * (start + n) * c.headSize() < ATTENTION_INLINE_WORK) attendHeads(0, c.headCount());
+            else pool.forRange(c.headCount(), attentionTask);
             int rows = n;
             if (l == layers.length - 1) {
                 rows = outputs;
@@ -416,6 +418,13 @@ public final class LlamaModel implements LanguageModel {
     }
 
     private static final ThreadLocal<Widened> WIDENED = ThreadLocal.withInitial(Widened::new);
+
+    /**
+     * Below this many query-key products (heads × rows × positions × head size) attention runs on the calling
+     * thread: a draft's decode step (4 heads of 32 over 100 positions: 13k) takes microseconds, and a worker
+     * that a busy machine has descheduled would hold it up by a scheduler slice.
+     */
+    private static final long ATTENTION_INLINE_WORK = 1L << 14;
 
     /** llama.cpp tiles its flash attention from this many query rows on (GGML_FA_TILE_Q). */
     private static final int TILED_QUERIES = 64;
