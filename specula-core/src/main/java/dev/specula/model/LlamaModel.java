@@ -64,8 +64,8 @@ public final class LlamaModel implements LanguageModel {
     private final float[] x, xb, q, k, v, att, xb2, hGate, hUp, hidden;
     private final float[] ropeCos, ropeSin;
     private final float[] scores;
-    /** Per query head: the query and the output accumulator of {@link #attendHalf}, rounded to F16. */
-    private final float[] halfQuery, halfOut, rowKey, rowValue;
+    /** {@link #attendHalf}'s queries rounded to F16 (laid out as {@link #q}), and its softmax max and sum per row and head. */
+    private final float[] halfQuery, rowMax, rowSum;
     private final float attentionScale;
 
     // The attention step's arguments, read by the pool's threads.
@@ -106,10 +106,9 @@ public final class LlamaModel implements LanguageModel {
         ropeCos = new float[b * c.ropeDimensionCount() / 2];
         ropeSin = new float[b * c.ropeDimensionCount() / 2];
         scores = new float[c.headCount() * context];
-        halfQuery = new float[c.queryLength()];
-        halfOut = new float[c.queryLength()];
-        rowKey = new float[c.queryLength()];
-        rowValue = new float[c.queryLength()];
+        halfQuery = new float[b * c.queryLength()];
+        rowMax = new float[b * c.headCount()];
+        rowSum = new float[b * c.headCount()];
         // 1.0f / sqrtf(n_embd_head), in float as llama.cpp computes kq_scale
         attentionScale = 1f / (float) Math.sqrt(c.headSize());
     }
@@ -282,7 +281,9 @@ public final class LlamaModel implements LanguageModel {
             attnLayer = l;
             attnCount = n;
             attnStart = start;
-            pool.forRange(c.headCount(), attentionTask);
+            // a few heads over a short prefix cost less than waking the pool (as Product inlines small products)
+            if ((long) c.headCount() * n * (start + n) * c.headSize() < ATTENTION_INLINE_WORK) attendHeads(0, c.headCount());
+            else pool.forRange(c.headCount(), attentionTask);
             int rows = n;
             if (l == layers.length - 1) {
                 rows = outputs;
@@ -346,26 +347,33 @@ public final class LlamaModel implements LanguageModel {
      * ({@link #attendHalf}); larger batches run its tiled kernel, which stays in float.
      */
     private void attendHeads(int from, int to) {
+        int groups = config.kvGroups();
+        // consecutive query heads share a kv head, whose cached rows are widened once for all of them
+        for (int h = from; h < to; ) {
+            int end = Math.min(to, (h / groups + 1) * groups);
+            if (attnCount < TILED_QUERIES) attendHalf(h, end);
+            else attendTiled(h, end);
+            h = end;
+        }
+    }
+
+    /** The tiled kernel for query heads {@code [from, to)} of one kv group, over the whole prefix widened at once. */
+    private void attendTiled(int from, int to) {
         LlamaConfig c = config;
         int hs = c.headSize();
         int qLen = c.queryLength();
-        int kvLen = c.kvLength();
-        short[] keys = cache.keys(attnLayer), values = cache.values(attnLayer);
-        float[] key = rowKey, value = rowValue; // a head's cache rows widened at [h * hs, +hs)
+        int positions = attnStart + attnCount;
+        Widened w = WIDENED.get().ensure(positions * hs);
+        float[] key = w.keys, value = w.values;
+        w.widen(cache, attnLayer, from / c.kvGroups() * hs, c.kvLength(), hs, 0, positions);
         for (int h = from; h < to; h++) {
-            int kvOffset = h / c.kvGroups() * hs;
             int s0 = h * cache.capacity();
             for (int i = 0; i < attnCount; i++) {
                 int last = attnStart + i;
                 int qOffset = i * qLen + h * hs;
-                if (attnCount < TILED_QUERIES) {
-                    attendHalf(qOffset, h * hs, keys, values, kvLen, kvOffset, last, hs);
-                    continue;
-                }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t <= last; t++) {
-                    KvCache.widen(keys, t * kvLen + kvOffset, key, h * hs, hs);
-                    float s = VectorOps.dot(q, qOffset, key, h * hs, hs) * attentionScale;
+                    float s = VectorOps.dot(q, qOffset, key, t * hs, hs) * attentionScale;
                     scores[s0 + t] = s;
                     if (s > max) max = s;
                 }
@@ -378,47 +386,109 @@ public final class LlamaModel implements LanguageModel {
                 float inv = 1f / sum;
                 Arrays.fill(att, qOffset, qOffset + hs, 0f);
                 for (int t = 0; t <= last; t++) {
-                    KvCache.widen(values, t * kvLen + kvOffset, value, h * hs, hs);
-                    VectorOps.axpy(scores[s0 + t] * inv, value, h * hs, att, qOffset, hs);
+                    VectorOps.axpy(scores[s0 + t] * inv, value, t * hs, att, qOffset, hs);
                 }
             }
         }
     }
 
+    /** Positions widened at a time by {@link #attendHalf}: 64 rows of keys and values stay in L1/L2. */
+    private static final int WIDEN_BLOCK = 64;
+
+    /** Per thread: cached keys and values of one kv head as floats, row t at {@code [(t - first) * hs, +hs)}. */
+    private static final class Widened {
+        float[] keys = new float[0], values = new float[0];
+
+        Widened ensure(int n) {
+            if (keys.length < n) {
+                keys = new float[n];
+                values = new float[n];
+            }
+            return this;
+        }
+
+        /** Widens positions {@code [first, end)} of the kv head at {@code kvOffset} (exact, so where it happens changes no bit). */
+        void widen(KvCache cache, int layer, int kvOffset, int kvLen, int hs, int first, int end) {
+            short[] k = cache.keys(layer), v = cache.values(layer);
+            for (int t = first; t < end; t++) {
+                KvCache.widen(k, t * kvLen + kvOffset, keys, (t - first) * hs, hs);
+                KvCache.widen(v, t * kvLen + kvOffset, values, (t - first) * hs, hs);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Widened> WIDENED = ThreadLocal.withInitial(Widened::new);
+
+    /**
+     * Below this many query-key products (heads × rows × positions × head size) attention runs on the calling
+     * thread: a draft's decode step (4 heads of 32 over 100 positions: 13k) takes microseconds, and a worker
+     * that a busy machine has descheduled would hold it up by a scheduler slice.
+     */
+    private static final long ATTENTION_INLINE_WORK = 1L << 14;
+
     /** llama.cpp tiles its flash attention from this many query rows on (GGML_FA_TILE_Q). */
     private static final int TILED_QUERIES = 64;
 
     /**
-     * One query of ggml's {@code flash_attn_ext_f16_one_chunk} with an F16 cache: the query rounded to
-     * F16 for the key dots, an online softmax, and the value accumulator kept in F16, rounded after every
-     * rescale and every added value; divided by the softmax sum in float at the end. The accumulator's
-     * rounding moves logits by up to 1e-2 on the fixture models, more than any other step.
+     * ggml's {@code flash_attn_ext_f16_one_chunk} with an F16 cache, for every query row of query heads
+     * {@code [from, to)} (one kv group): each query rounded to F16 for the key dots, an online softmax, and the
+     * value accumulator kept in F16, rounded after every rescale and every added value; divided by the softmax
+     * sum in float at the end. The accumulator's rounding moves logits by up to 1e-2 on the fixture models, more
+     * than any other step. Positions go in blocks of {@value #WIDEN_BLOCK}, each widened once for all the
+     * group's queries; each query still sees its positions in order, so blocking changes no bit.
      */
-    private void attendHalf(int qOffset, int scratch, short[] keys, short[] values, int kvLen, int kvOffset, int last, int hs) {
-        float[] qh = halfQuery, acc = halfOut, key = rowKey, value = rowValue;
-        for (int e = 0; e < hs; e++) {
-            qh[scratch + e] = VectorOps.half(q[qOffset + e]);
-            acc[scratch + e] = 0f;
-        }
-        float max = Float.NEGATIVE_INFINITY, sum = 0f;
-        for (int t = 0; t <= last; t++) {
-            int ko = t * kvLen + kvOffset;
-            KvCache.widen(keys, ko, key, scratch, hs);
-            float s = HalfDot.dot(qh, scratch, key, scratch, hs) * attentionScale;
-            float ms = 1f, vs = 1f;
-            if (s > max) {
-                ms = (float) Math.exp(max - s);
-                max = s;
-                for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(acc[scratch + e] * ms);
-            } else {
-                vs = (float) Math.exp(s - max);
+    private void attendHalf(int from, int to) {
+        LlamaConfig c = config;
+        int hs = c.headSize();
+        int qLen = c.queryLength();
+        int positions = attnStart + attnCount;
+        float[] qh = halfQuery, acc = att, max = rowMax, sum = rowSum;
+        for (int h = from; h < to; h++) {
+            for (int i = 0; i < attnCount; i++) {
+                int qOffset = i * qLen + h * hs;
+                VectorOps.roundToHalf(q, qOffset, qh, qOffset, hs);
+                Arrays.fill(acc, qOffset, qOffset + hs, 0f);
+                max[i * c.headCount() + h] = Float.NEGATIVE_INFINITY;
+                sum[i * c.headCount() + h] = 0f;
             }
-            KvCache.widen(values, ko, value, scratch, hs);
-            for (int e = 0; e < hs; e++) acc[scratch + e] = VectorOps.half(Math.fma(value[scratch + e], vs, acc[scratch + e]));
-            sum = sum * ms + vs;
         }
-        float inv = sum == 0f ? 0f : 1f / sum;
-        for (int e = 0; e < hs; e++) att[qOffset + e] = acc[scratch + e] * inv;
+        Widened w = WIDENED.get().ensure(WIDEN_BLOCK * hs);
+        float[] key = w.keys, value = w.values;
+        for (int first = 0; first < positions; first += WIDEN_BLOCK) {
+            int end = Math.min(positions, first + WIDEN_BLOCK);
+            w.widen(cache, attnLayer, from / c.kvGroups() * hs, c.kvLength(), hs, first, end);
+            for (int h = from; h < to; h++) {
+                for (int i = 0; i < attnCount; i++) {
+                    int qOffset = i * qLen + h * hs;
+                    int stop = Math.min(end, attnStart + i + 1); // row i sees positions up to its own
+                    int state = i * c.headCount() + h;
+                    float m = max[state], z = sum[state];
+                    for (int t = first; t < stop; t++) {
+                        float s = HalfDot.dot(qh, qOffset, key, (t - first) * hs, hs) * attentionScale;
+                        float ms = 1f, vs = 1f;
+                        if (s > m) {
+                            ms = (float) Math.exp(m - s);
+                            m = s;
+                            VectorOps.halfScale(acc, qOffset, hs, ms);
+                        } else {
+                            vs = (float) Math.exp(s - m);
+                        }
+                        VectorOps.halfFma(value, (t - first) * hs, vs, acc, qOffset, hs);
+                        z = z * ms + vs;
+                    }
+                    max[state] = m;
+                    sum[state] = z;
+                }
+            }
+        }
+        for (int h = from; h < to; h++) {
+            for (int i = 0; i < attnCount; i++) {
+                int qOffset = i * qLen + h * hs;
+                float z = sum[i * c.headCount() + h];
+                float inv = z == 0f ? 0f : 1f / z;
+                for (int e = 0; e < hs; e++) acc[qOffset + e] *= inv;
+            }
+        }
     }
 
     @Override
