@@ -97,7 +97,12 @@ final class GenerateCommand implements Callable<Integer> {
             SamplerConfig samplerConfig = new SamplerConfig(temp, topK, topP, minP,
                     seed >= 0 ? seed : new java.security.SecureRandom().nextLong());
             Request request = request(pictures, samplerConfig);
-            if (compare) engine.generate(request.withUseDraft(false).withMaxTokens(4), Listener.NONE);
+            if (compare) {
+                // Both paths once before timing, so neither the draft nor the verify batch runs on a cold JIT.
+                int warm = Math.min(nPredict, 32);
+                engine.generate(request.withUseDraft(false).withMaxTokens(warm), Listener.NONE);
+                if (speculative) engine.generate(request.withMaxTokens(warm), Listener.NONE);
+            }
 
             Listener printer = json ? Listener.NONE : piece -> {
                 out.print(piece);
