@@ -1,7 +1,7 @@
 package dev.specula.bench;
 
-import dev.specula.tensor.HugePages;
 import dev.specula.tensor.Parallel;
+import dev.specula.tensor.infra.HugePages;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

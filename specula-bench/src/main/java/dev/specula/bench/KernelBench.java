@@ -2,10 +2,10 @@ package dev.specula.bench;
 
 import dev.specula.tensor.Backend;
 import dev.specula.tensor.GgmlType;
-import dev.specula.tensor.Layouts;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.infra.Layouts;
 import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.Arena;

@@ -2,9 +2,9 @@ package dev.specula.model;
 
 import dev.specula.gguf.GgufFile;
 import dev.specula.model.LlamaWeights.Layer;
-import dev.specula.tensor.HalfDot;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
+import dev.specula.tensor.format.HalfDot;
 
 import java.io.IOException;
 import java.nio.file.Path;

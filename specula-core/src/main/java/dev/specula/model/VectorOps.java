@@ -1,6 +1,6 @@
 package dev.specula.model;
 
-import dev.specula.tensor.LaneSum;
+import dev.specula.tensor.infra.LaneSum;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;

@@ -1,5 +1,8 @@
 package dev.specula.tensor;
 
+import dev.specula.tensor.ffi.NativeKQuants;
+import dev.specula.tensor.ffi.NativeKernels;
+
 import java.util.Locale;
 
 /**
@@ -56,7 +59,7 @@ public enum Backend {
      * {@code auto} takes the library when it has SIMD code for this CPU: measured faster than Java at every
      * batch size (docs/PERFORMANCE-kernels.md); its scalar fallback never is.
      */
-    static boolean usesNative() {
+    public static boolean usesNative() {
         return switch (selected) {
             case JAVA -> false;
             case NATIVE -> {

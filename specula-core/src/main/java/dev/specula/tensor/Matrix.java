@@ -1,5 +1,12 @@
 package dev.specula.tensor;
 
+import dev.specula.tensor.ffi.NativeKQuants;
+import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.format.InputRounding;
+import dev.specula.tensor.infra.Segments;
+import dev.specula.tensor.kernel.Product;
+import dev.specula.tensor.kernel.Repack;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -80,11 +87,11 @@ public final class Matrix {
     }
 
     /**
-     * The weights repacked for the native AVX-512 kernels and {@link PackedRows}, made on the first call (rows split
+     * The weights repacked for the native AVX-512 kernels and {@code PackedRows}, made on the first call (rows split
      * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes);
      * Q4_K only natively ({@link NativeKQuants#repack}).
      */
-    MemorySegment packed(Parallel pool) {
+    public MemorySegment packed(Parallel pool) {
         MemorySegment p = packed;
         if (p == null) {
             synchronized (this) {

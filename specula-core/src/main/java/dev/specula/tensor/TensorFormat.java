@@ -1,5 +1,9 @@
 package dev.specula.tensor;
 
+import dev.specula.tensor.format.InputRounding;
+import dev.specula.tensor.format.TensorFormats;
+import dev.specula.tensor.kernel.MatMul;
+
 import java.lang.foreign.MemorySegment;
 
 /**

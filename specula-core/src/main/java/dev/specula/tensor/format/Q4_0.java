@@ -1,0 +1,130 @@
+package dev.specula.tensor.format;
+
+import dev.specula.tensor.GgmlType;
+import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.infra.LaneSum;
+import dev.specula.tensor.infra.Lanes;
+import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.Product;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * ggml's {@code block_q4_0}: 32 values as a half-precision scale {@code d} followed by 16 bytes of
+ * nibbles; byte j holds value j in its low nibble and value j + 16 in its high one, value = (q - 8) * d
+ * (18 bytes per block).
+ */
+public final class Q4_0 implements TensorFormat {
+    public static final Q4_0 INSTANCE = new Q4_0();
+
+    static final int BLOCK = 32;
+    static final int BYTES = 18;
+    private static final VectorSpecies<Float> S = Lanes.F;
+    private static final int L = S.length();
+
+    private Q4_0() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    // No helper methods that take or return vectors: see Q8_0. The high nibbles are shifted on int lanes
+    // because x86 has no byte shift (C2 would emulate one); the bits that cross into a neighbouring byte
+    // land in its high nibble, which the mask clears.
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long off = index / BLOCK * BYTES;
+        for (int o = outOffset, end = outOffset + n; o < end; o += BLOCK, off += BYTES) {
+            float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
+            for (int h = 0; h < BLOCK / 2; h += L) {
+                ByteVector q = Lanes.byteVector(data, off + 2 + h);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0x0F).sub((byte) 8);
+                ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).mul(d).intoArray(out, o + h);
+                ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0)).mul(d).intoArray(out, o + BLOCK / 2 + h);
+            }
+        }
+    }
+
+    /**
+     * On 512-bit vectors every batch below {@link TensorFormat#SHARED_TILE_BATCH} reads the blocks directly
+     * ({@link Q4_0Rows}), in groups of up to {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order, so a value
+     * does not depend on the batch size; larger batches (shared tiles, 1.5x faster at 128 inputs) and other CPUs
+     * go as the interface does. Below 128 inputs, Java products with rows of 512 values and more run
+     * {@code PackedRows} instead (see {@link Product}), so this serves narrower rows and
+     * {@code -Dspecula.java.packed=none}.
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (Q4_0Rows.SUPPORTED && !TensorFormat.sharesTiles(batch, cols)) {
+            Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        } else {
+            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        }
+    }
+
+    /**
+     * In {@link Q4_0Rows}' order, so that a value is the same through either: each weight (q - 8)·d rounded to
+     * float, one accumulator, the block's low half then its high half.
+     */
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        int blocks = n / BLOCK;
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += L) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            long off = index / BLOCK * BYTES;
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = 0, xo = xOffset + p; i < blocks; i++, off += BYTES, xo += BLOCK) {
+                ByteVector q = Lanes.byteVector(data, off + 2 + p);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0x0F).sub((byte) 8);
+                float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
+                acc = ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo), acc);
+                acc = ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo + BLOCK / 2), acc);
+            }
+            acc.intoArray(lanes, p);
+        }
+        return LaneSum.of16(lanes, 0);
+    }
+
+    /**
+     * llama.cpp's {@code quantize_row_q4_0_ref}: d = -(the value of largest magnitude) / 8, so that value
+     * maps to nibble 0; q = min(15, trunc(x / d + 8.5)).
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            int s = srcOffset + b * BLOCK;
+            long o = dstOffset + (long) b * BYTES;
+            float amax = 0f;
+            float max = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = src[s + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0f ? 1.0f / d : 0f;
+            dst.set(Layouts.SHORT, o, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int lo = Math.min(15, (int) (src[s + j] * id + 8.5f));
+                int hi = Math.min(15, (int) (src[s + BLOCK / 2 + j] * id + 8.5f));
+                dst.set(Layouts.BYTE, o + 2 + j, (byte) (lo | hi << 4));
+            }
+        }
+    }
+
+}

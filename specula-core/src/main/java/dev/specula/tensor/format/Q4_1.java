@@ -1,0 +1,92 @@
+package dev.specula.tensor.format;
+
+import dev.specula.tensor.GgmlType;
+import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.infra.LaneSum;
+import dev.specula.tensor.infra.Lanes;
+import dev.specula.tensor.infra.Layouts;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.specula.tensor.infra.Lanes.F;
+import static dev.specula.tensor.infra.Lanes.N;
+
+/**
+ * Blocks of 32 values {@code q * d + m} with 4-bit {@code q}: fp16 {@code d}, fp16 {@code m}, then 16 bytes
+ * whose low nibbles are values 0..15 and high nibbles values 16..31 (20 bytes).
+ */
+public final class Q4_1 implements TensorFormat {
+    public static final Q4_1 INSTANCE = new Q4_1();
+    static final int QK = 32;
+    static final int BYTES = 20;
+
+    private Q4_1() {}
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    public void dequantize(MemorySegment data, long index, float[] out, int outOffset, int n) {
+        long block = index / QK * BYTES;
+        for (int o = outOffset; o < outOffset + n; o += QK, block += BYTES) {
+            float d = Lanes.half(data, block);
+            float m = Lanes.half(data, block + 2);
+            for (int k = 0; k < QK / 2; k += N) {
+                IntVector q = Lanes.bytes(data, block + 4 + k);
+                Lanes.toFloat(q.and(0xf)).mul(d).add(m).intoArray(out, o + k);
+                Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(out, o + QK / 2 + k);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += N) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
+            FloatVector acc = FloatVector.zero(F);    // Σ d · Σ q x
+            FloatVector accMin = FloatVector.zero(F); // Σ m · Σ x
+            long block = index / QK * BYTES;
+            for (int xi = xOffset + p; xi < xOffset + n; xi += QK, block += BYTES) {
+                IntVector q = Lanes.bytes(data, block + 4 + p);
+                FloatVector x0 = FloatVector.fromArray(F, x, xi);
+                FloatVector x1 = FloatVector.fromArray(F, x, xi + QK / 2);
+                FloatVector qx = Lanes.toFloat(q.and(0xf)).fma(x0, FloatVector.zero(F));
+                qx = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(x1, qx);
+                FloatVector xs = FloatVector.zero(F).add(x0).add(x1);
+                acc = qx.fma(FloatVector.broadcast(F, Lanes.half(data, block)), acc);
+                accMin = xs.fma(FloatVector.broadcast(F, Lanes.half(data, block + 2)), accMin);
+            }
+            acc.add(accMin).intoArray(lanes, p);
+        }
+        return LaneSum.of16(lanes, 0);
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
+        long block = dstOffset;
+        for (int s = srcOffset; s < srcOffset + n; s += QK, block += BYTES) {
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (int j = 0; j < QK; j++) {
+                float v = src[s + j];
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
+            float d = (max - min) / 15;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            dst.set(Layouts.SHORT, block, Float.floatToFloat16(d));
+            dst.set(Layouts.SHORT, block + 2, Float.floatToFloat16(min));
+            for (int j = 0; j < QK / 2; j++) {
+                int q0 = Math.min(15, (int) ((src[s + j] - min) * id + 0.5f));
+                int q1 = Math.min(15, (int) ((src[s + QK / 2 + j] - min) * id + 0.5f));
+                dst.set(Layouts.BYTE, block + 4 + j, (byte) (q0 | (q1 << 4)));
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.specula.tensor.kernel;
+
+import dev.specula.tensor.Backend;
+import dev.specula.tensor.GgmlType;
+import dev.specula.tensor.Matrix;
+import dev.specula.tensor.Parallel;
+import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.ffi.NativeKQuants;
+import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.ffi.Q8Activations;
+import dev.specula.tensor.ffi.Q8KActivations;
+import dev.specula.tensor.format.InputRounding;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One {@link Matrix#multiply} in flight: a reusable range task per calling thread, holding the rounded
+ * inputs, so that a product allocates nothing once its buffers have grown to size.
+ */
+public final class Product implements Parallel.RangeTask {
+    /** Rows per range bound: a multiple of every kernel's row tile (1 to 4). */
+    static final int GRAIN = 16;
+    /**
+     * Below this many multiply-adds a product runs on the calling thread: waking a worker costs
+     * microseconds on an idle machine and a scheduler slice on a busy one, more than the work itself.
+     */
+    static final long INLINE_WORK = 1L << 18;
+    private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
+
+    private final Q8Activations inputs = new Q8Activations();
+    /** Inputs of the Java kernel on repacked weights (PackedRows), used when javaPacked. */
+    private final PackedInputs packedInputs = new PackedInputs();
+    /** Its inputs where PackedRows cannot run (fewer than 16 float lanes): {@link PackedTwin}, the same bits. */
+    private final PackedTwin.Inputs twinInputs = new PackedTwin.Inputs();
+    private boolean javaPacked;
+    /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
+    private final Q8KActivations kInputs = new Q8KActivations();
+    private boolean nativeQ4K;
+    /** The inputs rounded as llama.cpp rounds them for the weights' type ({@link InputRounding}). */
+    private float[] rounded = new float[0];
+    private Matrix m;
+    private float[] x;
+    private int batch;
+    private float[] out;
+    private boolean nativeKernels;
+    private int level;
+    private MemorySegment weights;
+    private boolean packed;
+    // The heap segment over the last output array, kept because models reuse their output buffers.
+    private float[] segmentArray;
+    private MemorySegment outSegment;
+
+    private Product() {}
+
+    public static void run(Matrix m, Parallel pool, float[] x, int batch, float[] out) {
+        Product p = LOCAL.get();
+        GgmlType type = m.type();
+        boolean q8Inputs = type == GgmlType.Q4_0 || type == GgmlType.Q8_0;
+        p.m = m;
+        p.batch = batch;
+        p.out = out;
+        p.nativeKernels = q8Inputs && Backend.usesNative();
+        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
+        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
+        p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
+        if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
+            p.segmentArray = out;
+            p.outSegment = MemorySegment.ofArray(out);
+        }
+        if (p.nativeQ4K) {
+            p.kInputs.quantize(x, batch, m.cols());
+            p.weights = m.packed(pool);
+        } else if (p.nativeKernels) {
+            p.level = NativeKernels.level();
+            p.packed = NativeKernels.readsPacked(p.level, m.cols());
+            NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
+            p.weights = p.packed ? m.packed(pool) : m.data();
+        } else if (p.javaPacked && PackedRows.SUPPORTED) {
+            p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
+            p.weights = m.packed(pool);
+        } else if (p.javaPacked) {
+            p.twinInputs.build(x, batch, m.cols());
+        } else {
+            InputRounding rounding = m.format().inputRounding();
+            int n = batch * m.cols();
+            if (rounding != InputRounding.NONE && p.rounded.length < n) p.rounded = new float[n];
+            p.x = rounding.round(x, n, p.rounded);
+        }
+        try {
+            if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());
+            else pool.forRange(m.rows(), GRAIN, p);
+        } finally {
+            p.m = null;
+            p.weights = null;
+            p.x = null;
+            p.out = null;
+        }
+    }
+
+    /**
+     * The system property that picks the Java products that run {@link PackedRows}: {@code q4_0} (the default),
+     * {@code all} (Q4_0 and Q8_0) or {@code none}.
+     */
+    static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
+    static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
+    private static volatile int javaPackedTypes = switch (System.getProperty(JAVA_PACKED_PROPERTY, "q4_0").trim()) {
+        case "all", "true" -> PACKED_Q4_0 | PACKED_Q8_0;
+        case "none", "false" -> 0;
+        default -> PACKED_Q4_0;
+    };
+
+    /**
+     * Whether a Java product of {@code batch} inputs with {@code type} rows {@code cols} wide reads the repacked
+     * weights ({@link PackedRows}, bit-identical to the native packed kernel): every batch below
+     * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values (larger ones keep
+     * {@link MatMul#tiled} on the file's layout). Q4_0 by default: one thread, 7B layers, 1.5x faster at batch 1
+     * and 1.07x at batch 5; Q8_0 only when asked: 1.2x at batch 1 but 0.97x at batch 5, and the rule for switching
+     * was faster at both (docs/PERFORMANCE-kernels.md, round 5).
+     */
+    static boolean readsPackedInJava(GgmlType type, int cols, int batch) {
+        int bit = type == GgmlType.Q4_0 ? PACKED_Q4_0 : type == GgmlType.Q8_0 ? PACKED_Q8_0 : 0;
+        return (javaPackedTypes & bit) != 0 && batch < TensorFormat.SHARED_TILE_BATCH && PackedRows.reads(cols);
+    }
+
+    /** Which types' Java products run {@link PackedRows} from now on ({@link #PACKED_Q4_0}, {@link #PACKED_Q8_0}). */
+    static void javaPackedTypes(int types) {
+        javaPackedTypes = types;
+    }
+
+    static int javaPackedTypes() {
+        return javaPackedTypes;
+    }
+
+    /** The repacked weights that products with {@code m} read (native, or Java on 512-bit vectors), made now if not yet. */
+    public static void prepare(Matrix m, Parallel pool) {
+        GgmlType type = m.type();
+        if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
+        if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
+        boolean packed = Backend.usesNative()
+                ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
+                : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
+        if (packed) m.packed(pool);
+    }
+
+    @Override
+    public void run(int start, int end) {
+        Matrix mat = m;
+        if (nativeQ4K) {
+            NativeKQuants.matmulRows(NativeKQuants.level(), weights, true, mat.cols(), start, end, kInputs, batch,
+                    outSegment, mat.rows());
+        } else if (nativeKernels) {
+            NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
+                    outSegment, mat.rows());
+        } else if (javaPacked && PackedRows.SUPPORTED) {
+            PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
+                    out, mat.rows());
+        } else if (javaPacked) {
+            PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,
+                    out, mat.rows());
+        } else {
+            mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.specula.tensor.kernel;
+
+import dev.specula.tensor.Backend;
+import dev.specula.tensor.GgmlType;
+import dev.specula.tensor.Matrix;
+import dev.specula.tensor.Parallel;
+import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.ffi.NativeQ4KTest;
+import dev.specula.tensor.ffi.Q8Activations;
+import dev.specula.tensor.format.QuantizedFormatsTest;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Matrix.multiply end to end: both backends agree, and a product allocates nothing in steady state. */
+class ProductTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static Matrix randomMatrix(GgmlType type, int rows, int cols, Random rnd) {
+        MemorySegment data = type == GgmlType.Q4_K ? NativeQ4KTest.randomQ4K((long) rows * cols, rnd)
+                : QuantizedFormatsTest.randomBlocks(type, (long) rows * cols, rnd);
+        return new Matrix("w", TensorFormat.of(type), data, rows, cols);
+    }
+
+    @Test
+    void javaBackendMultipliesRoundedInputs() {
+        Random rnd = new Random(8);
+        try (Parallel pool = new Parallel(2)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                Matrix m = randomMatrix(type, 45, 320, rnd);
+                for (int batch : new int[] {1, 3, 5, 16}) {
+                    float[] x = QuantizedFormatsTest.randomFloats(batch * 320, rnd);
+                    float[] out = new float[batch * 45];
+                    m.multiply(pool, x, batch, out);
+                    float[] rounded = new Q8Activations().rounded(x, batch, 320);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < 45; r++) {
+                            float expected = m.format().dotScalar(m.data(), (long) r * 320, rounded, b * 320, 320);
+                            assertThat(out[b * 45 + r]).isCloseTo(expected, within(2e-3f));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void nativeBackendAgreesWithJava() {
+        Assumptions.assumeTrue(NativeKernels.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
+        Random rnd = new Random(9);
+        Backend before = Backend.selected();
+        try (Parallel pool = new Parallel(2)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}) {
+                Matrix m = randomMatrix(type, 77, 512, rnd);
+                for (int batch = 1; batch <= 9; batch += 4) {
+                    float[] x = QuantizedFormatsTest.randomFloats(batch * 512, rnd);
+                    float[] java = new float[batch * 77];
+                    float[] nat = new float[batch * 77];
+                    Backend.select(Backend.JAVA);
+                    m.multiply(pool, x, batch, java);
+                    Backend.select(Backend.NATIVE);
+                    assertThat(Backend.describe()).startsWith("native");
+                    m.multiply(pool, x, batch, nat);
+                    for (int i = 0; i < java.length; i++) assertThat(nat[i]).isCloseTo(java[i], within(1e-3f));
+                }
+            }
+        } finally {
+            Backend.select(before);
+        }
+    }
+
+    /**
+     * Bytes allocated by this thread and the pool's workers over 200 products, once the kernels are
+     * compiled: zero, or C2 boxed a vector (or a lambda crept back into the call path).
+     */
+    @Test
+    @Tag("allocation")
+    void aProductAllocatesNothingOnceWarm() {
+        Random rnd = new Random(10);
+        Backend before = Backend.selected();
+        try (Parallel pool = new Parallel(2)) {
+            List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("specula-worker")).toList();
+            for (Backend backend : NativeKernels.available() ? List.of(Backend.JAVA, Backend.NATIVE) : List.of(Backend.JAVA)) {
+                Backend.select(backend);
+                GgmlType[] types = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K};
+                for (GgmlType type : types) {
+                    Matrix m = randomMatrix(type, 64, 256, rnd);
+                    for (int batch : new int[] {1, 5}) {
+                        float[] x = QuantizedFormatsTest.randomFloats(batch * 256, rnd);
+                        float[] out = new float[batch * 64];
+                        long allocated = Long.MAX_VALUE;
+                        long deadline = System.nanoTime() + 20_000_000_000L;
+                        while (allocated != 0 && System.nanoTime() < deadline) {
+                            for (int i = 0; i < 2000; i++) m.multiply(pool, x, batch, out);
+                            long start = allocatedBytes(workers);
+                            long measuring = allocatedBytes(workers) - start; // what reading the counters costs
+                            start = allocatedBytes(workers);
+                            for (int i = 0; i < 200; i++) m.multiply(pool, x, batch, out);
+                            allocated = allocatedBytes(workers) - start - measuring;
+                        }
+                        assertThat(allocated).as("%s %s batch %d: bytes allocated by 200 products", backend, type, batch).isZero();
+                    }
+                }
+            }
+        } finally {
+            Backend.select(before);
+        }
+    }
+
+    private static long allocatedBytes(List<Thread> workers) {
+        long sum = THREADS.getCurrentThreadAllocatedBytes();
+        for (Thread t : workers) sum += THREADS.getThreadAllocatedBytes(t.threadId());
+        return sum;
+    }
+}
