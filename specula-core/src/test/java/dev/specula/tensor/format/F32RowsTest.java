@@ -1,4 +1,4 @@
-package dev.specula.tensor;
+package dev.specula.tensor.format;
 
 import org.junit.jupiter.api.Test;
 

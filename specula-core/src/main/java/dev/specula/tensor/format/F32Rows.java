@@ -1,4 +1,8 @@
-package dev.specula.tensor;
+package dev.specula.tensor.format;
+
+import dev.specula.tensor.infra.LaneSum;
+import dev.specula.tensor.infra.Lanes;
+import dev.specula.tensor.infra.Layouts;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
