@@ -63,7 +63,7 @@ class LlamaFidelityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
     void teacherForcedLogitsMatchLlamaCpp(String name) {
-        check(name);
+        check(name, "");
     }
 
     @ParameterizedTest(name = "native {0}")
@@ -74,14 +74,16 @@ class LlamaFidelityTest {
                 () -> "native backend unavailable here: " + Backend.nativeStatus());
         try {
             Backend.select(Backend.NATIVE);
-            check(name);
+            check(name, "native ");
         } finally {
             Backend.select(previous);
         }
     }
 
-    private static void check(String name) {
+    /** {@code backend} prefixes the model's name in the printed deviations ("" for the Java kernels). */
+    private static void check(String name, String backend) {
         ExpectedRun run = ExpectedRun.read(name);
+        String family = backend + run.model();
         float tolerance = run.model().matches(".*-q\\d.*") ? QUANTIZED_TOLERANCE : FLOAT_TOLERANCE;
         try (LlamaModel model = TestModels.open(run.modelPath())) {
             int vocab = model.vocabSize();
@@ -96,7 +98,7 @@ class LlamaFidelityTest {
                 for (int j = 0; j < step.topIds().length; j++) {
                     assertThat(logits[step.topIds()[j]]).as("%s step %d: logit of token %d", name, i, step.topIds()[j])
                             .isCloseTo(step.topLogits()[j], within(tolerance * scale));
-                    DEVIATIONS.record(run.model(), logits[step.topIds()[j]], step.topLogits()[j], scale);
+                    DEVIATIONS.record(family, logits[step.topIds()[j]], step.topLogits()[j], scale);
                     relativeErrors += Math.abs(logits[step.topIds()[j]] - step.topLogits()[j]) / scale;
                     compared++;
                 }
