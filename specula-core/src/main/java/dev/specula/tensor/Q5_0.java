@@ -70,7 +70,7 @@ public final class Q5_0 implements TensorFormat {
         Q8Dot.Row w = Q8Dot.row(blocks);
         for (int r = rowStart; r < rowEnd; r++) {
             unpack(data, (long) r * blocks * BYTES, blocks, w);
-            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, false);
         }
     }
 

@@ -36,13 +36,51 @@ final class Q8Dot {
         int[] q = new int[0];
         float[] d = new float[0];
 
+        /** Per block, the half {@code s = d * sum(q)} of {@code quantize_row_q8_1}, d unrounded (Q8_1 only). */
+        float[] s = new float[0];
+
+        private void size(int blocks) {
+            if (d.length < blocks) {
+                d = new float[blocks];
+                s = new float[blocks];
+                q = new int[blocks * BLOCK / 4];
+            }
+        }
+
+        /**
+         * Quantizes {@code batch} raw inputs of {@code cols} values as llama.cpp's x86 {@code quantize_row_q8_1}
+         * does: the values as {@link InputRounding#Q8_0} rounds them, and s = half(d * sum(q)) with the float
+         * d = max|x| / 127 before its rounding to a half, which the rounded values no longer tell.
+         */
+        Inputs q8_1(float[] x, int batch, int cols) {
+            int blocks = batch * cols / BLOCK;
+            size(blocks);
+            for (int b = 0; b < blocks; b++) {
+                int o = b * BLOCK;
+                float amax = 0f;
+                for (int j = 0; j < BLOCK; j++) amax = Math.max(amax, Math.abs(x[o + j]));
+                float scale = amax / 127f;
+                float inv = amax != 0f ? 127f / amax : 0f;
+                int sum = 0;
+                for (int j = 0; j < BLOCK / 4; j++) {
+                    int word = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int v = (int) Math.rint(x[o + 4 * j + k] * inv);
+                        sum += v;
+                        word |= (v & 0xff) << (8 * k);
+                    }
+                    q[b * BLOCK / 4 + j] = word;
+                }
+                d[b] = Float.float16ToFloat(Float.floatToFloat16(scale));
+                s[b] = Float.float16ToFloat(Float.floatToFloat16(scale * sum));
+            }
+            return this;
+        }
+
         /** Fills from {@code batch} inputs of {@code cols} values rounded through Q8_0; reuses its arrays. */
         Inputs from(float[] x, int batch, int cols) {
             int blocks = batch * cols / BLOCK;
-            if (d.length < blocks) {
-                d = new float[blocks];
-                q = new int[blocks * BLOCK / 4];
-            }
+            size(blocks);
             for (int b = 0; b < blocks; b++) {
                 int o = b * BLOCK;
                 float amax = 0f;
@@ -62,9 +100,14 @@ final class Q8Dot {
 
     private static final ThreadLocal<Inputs> INPUTS = ThreadLocal.withInitial(Inputs::new);
 
-    /** This thread's reusable inputs, filled from {@code x}. */
+    /** This thread's reusable inputs, filled from {@code x} (rounded through Q8_0). */
     static Inputs inputs(float[] x, int batch, int cols) {
         return INPUTS.get().from(x, batch, cols);
+    }
+
+    /** This thread's reusable inputs, quantized from the raw {@code x} as Q8_1. */
+    static Inputs q8_1(float[] x, int batch, int cols) {
+        return INPUTS.get().q8_1(x, batch, cols);
     }
 
     /**
@@ -74,11 +117,14 @@ final class Q8Dot {
     static final class Row {
         int[] q = new int[0];
         float[] d = new float[0];
+        /** The block minimums m of Q4_1 and Q5_1 rows. */
+        float[] m = new float[0];
 
         /** Room for {@code blocks} blocks; returns this. */
         Row size(int blocks) {
             if (d.length < blocks) {
                 d = new float[blocks];
+                m = new float[blocks];
                 q = new int[8 * blocks];
             }
             return this;
@@ -93,14 +139,18 @@ final class Q8Dot {
     }
 
     /**
-     * The dot product of {@code blocks} blocks of {@code w} with input blocks {@code first..} of {@code in}.
-     * One method with no vector crossing a call, so that C2 keeps every vector in registers (none is boxed).
+     * The dot product of {@code blocks} blocks of {@code w} with input blocks {@code first..} of {@code in}; with
+     * {@code minimums} (Q4_1, Q5_1 with Q8_1 inputs) plus the sum of {@code m_w * s_x} kept apart, block after
+     * block, as {@code ggml_vec_dot_q4_1_q8_1} keeps it, added last. One method with no vector crossing a call,
+     * so that C2 keeps every vector in registers (none is boxed).
      */
-    static float dot(Row w, Inputs in, int first, int blocks) {
+    static float dot(Row w, Inputs in, int first, int blocks, boolean minimums) {
         FloatVector lo = FloatVector.zero(F4), hi = FloatVector.zero(F4);
         int[] wq = w.q, xq = in.q;
+        float mins = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++) {
             float d = w.d[k] * in.d[i];
+            if (minimums) mins += w.m[k] * in.s[i]; // a product of two halves: exact, so fused or not alike
             for (int half = 0; half < 2; half++) {
                 IntVector a = IntVector.fromArray(I4, wq, 8 * k + 4 * half);
                 IntVector b = IntVector.fromArray(I4, xq, 8 * i + 4 * half);
@@ -119,6 +169,7 @@ final class Q8Dot {
         }
         // ggml's hsum_float_8 of lanes 0..3 (lo) and 4..7 (hi)
         FloatVector t = lo.add(hi);
-        return (t.lane(0) + t.lane(2)) + (t.lane(1) + t.lane(3));
+        float sum = (t.lane(0) + t.lane(2)) + (t.lane(1) + t.lane(3));
+        return minimums ? sum + mins : sum;
     }
 }

@@ -64,7 +64,7 @@ public final class Q8_0 implements TensorFormat {
                 w.d[k] = Lanes.half(data, off);
                 MemorySegment.copy(data, Layouts.INT, off + 2, w.q, 8 * k, 8);
             }
-            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, false);
         }
     }
 
