@@ -5,6 +5,8 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
+import dev.specula.tensor.kernel.Product;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

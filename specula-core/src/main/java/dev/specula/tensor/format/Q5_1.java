@@ -5,6 +5,7 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

@@ -1,4 +1,4 @@
-package dev.specula.tensor;
+package dev.specula.tensor.format;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
