@@ -1,10 +1,5 @@
 package dev.specula.tensor.format;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * Products of 32-value weight blocks with inputs rounded through Q8_0 ({@link InputRounding#Q8_0}), added in
  * the order of llama.cpp's x86 {@code ggml_vec_dot_*_q8_0} (AVX2 and up, and its llamafile GEMM for larger
@@ -17,15 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * of the largest logit (measured against llama.cpp's own intermediate tensors). In this order the products,
  * and so the logits of a Q8_0 model, are llama.cpp's bit for bit.
  *
- * <p>The lanes are computed as two 4-lane halves, which every SIMD width runs natively, so the bits do not
- * depend on the vector width; each input's value does not depend on the batch.
+ * <p>The 8 lanes are scalar locals, so the bits do not depend on the vector width; each input's value does
+ * not depend on the batch.
  */
 final class Q8Dot {
     private Q8Dot() {}
 
     static final int BLOCK = 32;
-    private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
     /**
      * The rounded inputs again as llama.cpp holds them: per block of 32, the scale d (a half's value) and the
@@ -141,35 +134,38 @@ final class Q8Dot {
     /**
      * The dot product of {@code blocks} blocks of {@code w} with input blocks {@code first..} of {@code in}; with
      * {@code minimums} (Q4_1, Q5_1 with Q8_1 inputs) plus the sum of {@code m_w * s_x} kept apart, block after
-     * block, as {@code ggml_vec_dot_q4_1_q8_1} keeps it, added last. One method with no vector crossing a call,
-     * so that C2 keeps every vector in registers (none is boxed).
+     * block, as {@code ggml_vec_dot_q4_1_q8_1} keeps it, added last.
+     *
+     * <p>Scalar on purpose, its 8 lanes in 8 locals: a 128-bit Vector API version here shares the JDK's
+     * {@code IntVector.lanewise(op, int)} and {@code convert} with the 512-bit K-quant kernels, and its
+     * second receiver type in their profiles made C2 stop intrinsifying them in {@code Q4_K.dot}, which
+     * then allocated 48 KiB per product (ProductTest.aProductAllocatesNothingOnceWarm).
      */
     static float dot(Row w, Inputs in, int first, int blocks, boolean minimums) {
-        FloatVector lo = FloatVector.zero(F4), hi = FloatVector.zero(F4);
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         int[] wq = w.q, xq = in.q;
         float mins = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++) {
             float d = w.d[k] * in.d[i];
             if (minimums) mins += w.m[k] * in.s[i]; // a product of two halves: exact, so fused or not alike
-            for (int half = 0; half < 2; half++) {
-                IntVector a = IntVector.fromArray(I4, wq, 8 * k + 4 * half);
-                IntVector b = IntVector.fromArray(I4, xq, 8 * i + 4 * half);
-                // the 4 signed bytes of each int, multiplied pairwise and added: exact
-                IntVector sum = a.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                        .mul(b.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24));
-                sum = sum.add(a.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                        .mul(b.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)));
-                sum = sum.add(a.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                        .mul(b.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)));
-                sum = sum.add(a.lanewise(VectorOperators.ASHR, 24).mul(b.lanewise(VectorOperators.ASHR, 24)));
-                FloatVector lanes = (FloatVector) sum.convert(VectorOperators.I2F, 0);
-                if (half == 0) lo = lanes.fma(FloatVector.broadcast(F4, d), lo);
-                else hi = lanes.fma(FloatVector.broadcast(F4, d), hi);
-            }
+            int wo = 8 * k, xo = 8 * i;
+            a0 = Math.fma((float) lane(wq[wo], xq[xo]), d, a0);
+            a1 = Math.fma((float) lane(wq[wo + 1], xq[xo + 1]), d, a1);
+            a2 = Math.fma((float) lane(wq[wo + 2], xq[xo + 2]), d, a2);
+            a3 = Math.fma((float) lane(wq[wo + 3], xq[xo + 3]), d, a3);
+            a4 = Math.fma((float) lane(wq[wo + 4], xq[xo + 4]), d, a4);
+            a5 = Math.fma((float) lane(wq[wo + 5], xq[xo + 5]), d, a5);
+            a6 = Math.fma((float) lane(wq[wo + 6], xq[xo + 6]), d, a6);
+            a7 = Math.fma((float) lane(wq[wo + 7], xq[xo + 7]), d, a7);
         }
-        // ggml's hsum_float_8 of lanes 0..3 (lo) and 4..7 (hi)
-        FloatVector t = lo.add(hi);
-        float sum = (t.lane(0) + t.lane(2)) + (t.lane(1) + t.lane(3));
+        // ggml's hsum_float_8: ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7))
+        float sum = ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
         return minimums ? sum + mins : sum;
+    }
+
+    /** The 4 signed bytes of {@code w} times those of {@code x}, pairwise, added: exact. */
+    private static int lane(int w, int x) {
+        return (byte) w * (byte) x + (byte) (w >> 8) * (byte) (x >> 8)
+                + (byte) (w >> 16) * (byte) (x >> 16) + (w >> 24) * (x >> 24);
     }
 }
