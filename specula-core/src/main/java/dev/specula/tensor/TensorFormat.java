@@ -3,6 +3,7 @@ package dev.specula.tensor;
 import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.format.TensorFormats;
 import dev.specula.tensor.kernel.MatMul;
+import dev.specula.tensor.kernel.Product;
 
 import java.lang.foreign.MemorySegment;
 
@@ -42,7 +43,9 @@ public interface TensorFormat {
 
     /**
      * The batched product for rows {@code [rowStart, rowEnd)} of a {@code cols}-wide matrix:
-     * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs.
+     * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs, the inputs
+     * rounded by {@link #inputRounding()} (as {@link Product} passes them). Formats whose product adds in
+     * llama.cpp's order ({@code format.Q8Dot}) read that rounding back and may differ from {@link #dot} in the last bits.
      *
      * <p>Each value must not depend on {@code batch} or on the other inputs, bit for bit: speculative
      * verification runs γ+1 inputs where one-token decoding runs one, and greedy output stays the target's

@@ -5,6 +5,7 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -41,6 +42,53 @@ public final class Q4_1 implements TensorFormat {
                 IntVector q = Lanes.bytes(data, block + 4 + k);
                 Lanes.toFloat(q.and(0xf)).mul(d).add(m).intoArray(out, o + k);
                 Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d).add(m).intoArray(out, o + QK / 2 + k);
+            }
+        }
+    }
+
+    /**
+     * The product over raw inputs, which it quantizes to Q8_1 itself ({@link Q8Dot#q8_1}: the block sums need
+     * the unrounded scale), in llama.cpp's order ({@link Q8Dot}); batches of
+     * {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            float[] rounded = InputRounding.Q8_1.round(x, batch * cols, new float[batch * cols]);
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
+            return;
+        }
+        Q8Dot.Inputs in = Q8Dot.q8_1(x, batch, cols);
+        int blocks = cols / QK;
+        Q8Dot.Row w = Q8Dot.row(blocks);
+        for (int r = rowStart; r < rowEnd; r++) {
+            unpack(data, (long) r * blocks * BYTES, blocks, w);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, true);
+        }
+    }
+
+    /** Inputs reach {@link #matmulRows} unrounded: it quantizes them to Q8_1 itself. */
+    @Override
+    public InputRounding inputRounding() {
+        return InputRounding.NONE;
+    }
+
+    /** A row's scales, minimums and values q (0..31) as bytes ({@link Q8Dot.Row}). */
+    private static void unpack(MemorySegment data, long row, int blocks, Q8Dot.Row w) {
+        for (int k = 0; k < blocks; k++) {
+            long block = row + (long) k * BYTES;
+            w.d[k] = Lanes.half(data, block);
+            w.m[k] = Lanes.half(data, block + 2);
+            for (int j = 0; j < 8; j++) {
+                int word = 0;
+                for (int e = 0; e < 4; e++) {
+                    int v = 4 * j + e;
+                    int nibble = v < 16 ? data.get(Layouts.BYTE, block + 4 + v) & 0xf
+                            : (data.get(Layouts.BYTE, block + 4 + v - 16) >> 4) & 0xf;
+                    word |= (nibble) << (8 * e);
+                }
+                w.q[8 * k + j] = word;
             }
         }
     }

@@ -5,6 +5,8 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
+import dev.specula.tensor.kernel.Product;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -57,6 +59,46 @@ public final class Q5_0 implements TensorFormat {
     static IntVector high(IntVector q, int qh, IntVector shift) {
         return q.lanewise(VectorOperators.LSHR, 4)
                 .or(IntVector.broadcast(I, qh >>> 12).lanewise(VectorOperators.LSHR, shift).and(0x10));
+    }
+
+    /**
+     * The product over inputs rounded through Q8_0 (as {@link Product} passes them) in llama.cpp's order
+     * ({@link Q8Dot}): each row's values unpacked once to signed bytes, then one 8-lane pass per input;
+     * batches of {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
+     */
+    @Override
+    public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            return;
+        }
+        Q8Dot.Inputs in = Q8Dot.inputs(x, batch, cols);
+        int blocks = cols / QK;
+        Q8Dot.Row w = Q8Dot.row(blocks);
+        for (int r = rowStart; r < rowEnd; r++) {
+            unpack(data, (long) r * blocks * BYTES, blocks, w);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, false);
+        }
+    }
+
+    /** A row's scales, and its values q - 16 as signed bytes ({@link Q8Dot.Row}). */
+    private static void unpack(MemorySegment data, long row, int blocks, Q8Dot.Row w) {
+        for (int k = 0; k < blocks; k++) {
+            long block = row + (long) k * BYTES;
+            w.d[k] = Lanes.half(data, block);
+            int qh = data.get(Layouts.INT, block + 2);
+            for (int j = 0; j < 8; j++) {
+                int word = 0;
+                for (int e = 0; e < 4; e++) {
+                    int v = 4 * j + e;
+                    int nibble = v < 16 ? data.get(Layouts.BYTE, block + 6 + v) & 0xf
+                            : (data.get(Layouts.BYTE, block + 6 + v - 16) >> 4) & 0xf;
+                    word |= (((nibble | ((qh >>> v) & 1) << 4) - 16) & 0xff) << (8 * e);
+                }
+                w.q[8 * k + j] = word;
+            }
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
+import dev.specula.tensor.kernel.Product;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -50,24 +52,34 @@ public final class Q8_0 implements TensorFormat {
     }
 
     /**
-     * On 512-bit vectors every batch reads the blocks directly ({@link Q8_0Rows}), in groups of up to
-     * {@value Q8_0Rows#MAX_BATCH} inputs with one per-input order; elsewhere as the interface does. Either way a
-     * value does not depend on the batch size.
+     * The product over inputs rounded through Q8_0 (as {@link Product} passes them) in llama.cpp's order
+     * ({@link Q8Dot}), so that a Q8_0 model's logits are llama.cpp's bit for bit; batches of
+     * {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles instead ({@link MatMul#tiled}).
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (Q8_0Rows.SUPPORTED) {
-            Q8_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            return;
+        }
+        Q8Dot.Inputs in = Q8Dot.inputs(x, batch, cols);
+        int blocks = cols / BLOCK;
+        Q8Dot.Row w = Q8Dot.row(blocks);
+        for (int r = rowStart; r < rowEnd; r++) {
+            long off = (long) r * blocks * BYTES;
+            for (int k = 0; k < blocks; k++, off += BYTES) {
+                w.d[k] = Lanes.half(data, off);
+                MemorySegment.copy(data, Layouts.INT, off + 2, w.q, 8 * k, 8);
+            }
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, false);
         }
     }
 
     /**
-     * In {@link Q8_0Rows}' order, so that a value is the same through either: each weight q·d rounded to float,
-     * one accumulator, the block's low half then its high half. Logical lane l (see {@link Lanes}) takes values
-     * l and 16 + l of each block.
+     * The float kernel for any input (products go through {@link #matmulRows}): each weight q·d rounded to
+     * float, one accumulator, the block's low half then its high half. Logical lane l (see {@link Lanes}) takes
+     * values l and 16 + l of each block.
      */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {

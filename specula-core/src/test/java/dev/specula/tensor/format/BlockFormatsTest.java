@@ -136,12 +136,16 @@ class BlockFormatsTest {
             float[] w = new float[rows * cols];
             f.dequantize(data, 0, w, 0, w.length);
             for (int batch = 1; batch <= 16; batch++) {
-                float[] x = gaussian(batch * cols, rnd);
+                // products compute with their inputs rounded as llama.cpp rounds them (some kernels add in its
+                // order over those), and take them so rounded unless they round them themselves (Q4_1, Q5_1)
+                float[] raw = gaussian(batch * cols, rnd);
+                float[] x = InputRounding.of(type).round(raw, batch * cols, new float[batch * cols]);
+                float[] in = f.inputRounding() == InputRounding.NONE ? raw : x;
                 int start = rows > 2 ? 1 : 0;
                 int end = rows > 4 ? rows - 1 : rows;
                 int stride = rows + 2;
                 float[] out = new float[batch * stride];
-                f.matmulRows(data, cols, start, end, x, batch, out, stride);
+                f.matmulRows(data, cols, start, end, in, batch, out, stride);
                 for (int b = 0; b < batch; b++) {
                     for (int r = 0; r < rows; r++) {
                         float got = out[b * stride + r];
@@ -152,12 +156,36 @@ class BlockFormatsTest {
                         double magnitude = 0;
                         for (int i = 0; i < cols; i++) magnitude += Math.abs(w[r * cols + i] * x[b * cols + i]);
                         float expected = f.dotScalar(data, (long) r * cols, x, b * cols, cols);
+                        if (in == raw) expected += q8_1SumCorrection(type, data, r, cols, raw, x, b);
                         assertThat(got).as("%s rows=%d cols=%d batch=%d b=%d r=%d", type, rows, cols, batch, b, r)
                                 .isCloseTo(expected, within((float) (3e-5 * magnitude)));
                     }
                 }
             }
         }
+    }
+
+    /**
+     * What Q8_1 adds to the product over the rounded inputs: per block the weights' minimum m times
+     * s - sum(x_rounded), where s = half(d * sum q) is taken with the unrounded d = max|x| / 127.
+     */
+    private static float q8_1SumCorrection(GgmlType type, MemorySegment data, int r, int cols, float[] raw, float[] x, int b) {
+        double correction = 0;
+        for (int k = 0; k < cols / 32; k++) {
+            long block = (long) (r * cols / 32 + k) * type.typeSize();
+            float m = Float.float16ToFloat(data.get(Layouts.SHORT, block + 2));
+            float amax = 0f, rounded = 0f;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(raw[b * cols + 32 * k + j]));
+            int sumQ = 0;
+            float dHalf = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            for (int j = 0; j < 32; j++) {
+                rounded += x[b * cols + 32 * k + j];
+                if (dHalf != 0f) sumQ += Math.round(x[b * cols + 32 * k + j] / dHalf);
+            }
+            float s = Float.float16ToFloat(Float.floatToFloat16(amax / 127f * sumQ));
+            correction += (double) m * (s - rounded);
+        }
+        return (float) correction;
     }
 
     @ParameterizedTest
