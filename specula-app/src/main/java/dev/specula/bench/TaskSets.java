@@ -9,7 +9,6 @@ import dev.specula.train.SceneWorld;
 import dev.specula.train.Task;
 import dev.specula.vision.RgbImage;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ public final class TaskSets {
         for (int i = 0; i < n; i++) {
             Scene scene = world.scene(SceneWorld.Split.VALIDATION, i);
             Task.Example ex = kind.example(scene);
-            samples.add(new Sample("validation-" + i, rgb(SceneRenderer.render(scene, imageSize)), ex.prompt(),
+            samples.add(new Sample("validation-" + i, dev.specula.train.WorldExamples.rgb(SceneRenderer.render(scene, imageSize)), ex.prompt(),
                     ex.reference(), ex.choices(), ex.answer()));
         }
         return new BenchTask(kind.name().toLowerCase(Locale.ROOT), kind, samples);
@@ -69,20 +68,5 @@ public final class TaskSets {
                     choices, o.hasNonNull("answer") ? o.get("answer").asText() : null));
         }
         return new BenchTask(name, kind, samples);
-    }
-
-    static RgbImage rgb(BufferedImage img) {
-        int w = img.getWidth(), h = img.getHeight();
-        byte[] rgb = new byte[w * h * 3];
-        int k = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                rgb[k++] = (byte) (p >> 16);
-                rgb[k++] = (byte) (p >> 8);
-                rgb[k++] = (byte) p;
-            }
-        }
-        return new RgbImage(w, h, rgb);
     }
 }

@@ -209,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
                     true, sampling, n, List.of(), 1, false, true, 0, null);
         }
         return (s, sampling, n) -> {
-            if (s.image() != null) return DemoModels.request(s.prompt(), s.image(), sampling, n);
+            if (s.image() != null) return dev.specula.train.WorldExamples.request(s.prompt(), s.image(), sampling, n);
             Message m = new Message(Message.Role.USER, List.of(new Message.Text(s.prompt() + "\n")));
             return new Request(List.of(m), false, sampling, n, List.of(), 1, false, true, 0, null);
         };

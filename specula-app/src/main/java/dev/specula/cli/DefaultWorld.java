@@ -32,7 +32,7 @@ final class DefaultWorld {
                 g.draftMmproj = models.adapterMmproj();
             }
             g.chat = false;
-            if (g.prompt == null) g.prompt = DemoModels.promptText("Describe the image.");
+            if (g.prompt == null) g.prompt = dev.specula.train.WorldExamples.promptText("Describe the image.");
         }
         if (g.prompt == null) g.prompt = "Describe the image.";
         // The demo shows the lossless check: greedy, and the same run without the draft beside it.

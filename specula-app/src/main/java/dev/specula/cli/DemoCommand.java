@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Engine engine = Engine.load(config, null)) {
             if (gamma < 1 || gamma > engine.maxGamma()) throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
             RgbImage picture = new ImageLoader(50_000_000L).load(image != null ? image : models.picture());
-            Request spec = DemoModels.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma, false);
+            Request spec = dev.specula.train.WorldExamples.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma, false);
             Request plain = spec.withUseDraft(false);
             if (!quiet && !json) System.err.println("warming up, then timing " + repeats + " runs each of target-only and speculative decoding...");
             // Untimed runs of both paths first (at least WARM_UP_ROUNDS, and WARM_UP_MILLIS), so both are timed on
@@ -147,9 +147,9 @@ final class DemoCommand implements Callable<Integer> {
     private int accuracy(Engine engine, DemoModels models) throws Exception {
         if (accuracy < 1) throw new IllegalArgumentException("--accuracy needs a number of scenes >= 1");
         WorldAccuracy a;
-        try (StepProgress bar = StepProgress.start("scoring", accuracy, !quiet && !json)) {
+        try (Progress bar = Progress.withEta("scoring", !quiet && !json)) {
             a = WorldAccuracy.measure(engine, new SceneWorld(DemoModels.WORLD_SEED), SceneWorld.Split.VALIDATION, accuracy,
-                    engineImageSize(models), done -> bar.step(done, ""));
+                    engineImageSize(models), done -> bar.accept((double) done / accuracy));
         }
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();

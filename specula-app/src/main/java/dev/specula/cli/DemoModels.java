@@ -1,9 +1,5 @@
 package dev.specula.cli;
 
-import dev.specula.engine.Request;
-import dev.specula.sampling.SamplerConfig;
-import dev.specula.train.WorldAccuracy;
-import dev.specula.vision.RgbImage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,15 +33,5 @@ public record DemoModels(Path target, Path mmproj, Path draft, Path adapterDraft
 
     public boolean present() {
         return List.of(target, mmproj, draft, adapterDraft, adapterMmproj, picture()).stream().allMatch(Files::isRegularFile);
-    }
-
-    /** The raw prompt text the demo models were trained on: the image, the question, a newline. */
-    public static String promptText(String question) {
-        return dev.specula.train.WorldExamples.promptText(question);
-    }
-
-    /** A greedy (or sampled) raw request about one picture, in the format the demo models were trained on. */
-    public static Request request(String question, RgbImage picture, SamplerConfig sampling, int maxTokens) {
-        return WorldAccuracy.request(question, picture, sampling, maxTokens);
     }
 }

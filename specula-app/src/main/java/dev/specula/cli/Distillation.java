@@ -84,7 +84,7 @@ final class Distillation {
         List<Trainer.Sequence> data = new ArrayList<>();
         long answerTokens = 0, ended = 0, longest = 0;
         try (Engine engine = Engine.load(config, null);
-             StepProgress bar = StepProgress.start("distil", lines.size(), progress)) {
+             Progress bar = Progress.withEta("distil", progress)) {
             int end = endToken(engine.tokenizer());
             for (int i = 0; i < lines.size(); i++) {
                 Line l = lines.get(i);
@@ -97,7 +97,8 @@ final class Distillation {
                 longest = Math.max(longest, seq.ids().length + 1);
                 answerTokens += r.tokens().length;
                 if (stopped) ended++;
-                bar.step(i + 1, String.format(" %d answer tokens", answerTokens));
+                bar.accept((i + 1.0) / lines.size());
+                bar.message(String.format(" %d answer tokens", answerTokens));
             }
         }
         // The longest prompt + answer: the draft's --context should hold it, or it stops drafting there.

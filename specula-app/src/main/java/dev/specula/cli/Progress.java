@@ -65,6 +65,11 @@ class Progress implements AutoCloseable, DoubleConsumer {
         if (bar != null) bar.stepTo(Math.round(Math.max(0, Math.min(1, fraction)) * SCALE));
     }
 
+    /** A short text after the bar (a loss, a count); ignored when disabled. */
+    void message(String text) {
+        if (bar != null) bar.setExtraMessage(text);
+    }
+
     @Override
     public void close() {
         if (bar != null) bar.close();

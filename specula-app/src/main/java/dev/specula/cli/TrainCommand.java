@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         if (vision && adapterFor != null) throw new IllegalArgumentException("--vision and --adapter-for exclude each other");
         if ((vision || adapterFor != null) && mmprojOut == null) throw new IllegalArgumentException("--vision and --adapter-for need --mmproj-out");
-        GgmlType outType = GgmlType.valueOf(type.toUpperCase(Locale.ROOT));
+        GgmlType outType = GgmlType.parse(type);
         List<Task> taskList = tasks.stream().map(Task::parse).toList();
         if (distillFrom != null) {
             if (prompts == null) throw new IllegalArgumentException("--distill-from needs --prompts");
@@ -222,9 +222,10 @@ final class TrainCommand implements Callable<Integer> {
         int remaining = Math.max(0, steps - done);
         long t0 = System.nanoTime();
         List<Float> losses;
-        try (StepProgress bar = StepProgress.start("train", remaining, !quiet)) {
+        try (Progress bar = Progress.withEta("train", !quiet && remaining > 0)) {
             losses = Trainer.train(model, data, remaining, batch, opt, threads, seed + done, (s, n, loss) -> {
-                bar.step(s, loss);
+                bar.accept((double) s / n);
+                bar.message(String.format(" loss %.4f", loss));
                 if (saveEvery > 0 && s % saveEvery == 0 && s < n) {
                     try {
                         outputs.write();

@@ -45,7 +45,7 @@ class BrokenVerifierBenchTest {
             }
         };
         List<CellResult> cells = BenchRun.run(plan, CellStore.open(tmp), engines,
-                (s, sampling, n) -> DemoModels.request(s.prompt(), s.image(), sampling, n), new BenchRun.Observer() {
+                (s, sampling, n) -> dev.specula.train.WorldExamples.request(s.prompt(), s.image(), sampling, n), new BenchRun.Observer() {
                     @Override
                     public void generated() {}
 

@@ -50,6 +50,37 @@ class DemoWorldTest {
     }
 
     @Test
+    void frozenTowerKeepsEverySingleObjectPatchApart() throws Exception {
+        // The random tower is frozen, so whatever it erases the projector can never learn: 96 single-object scenes
+        // at the centre (background x shape x two colours x size) must give 48 distinct centre-patch features.
+        try (var pool = new dev.specula.tensor.Parallel(1);
+             var tower = dev.specula.vision.ClipEncoder.open(MODELS.mmproj(), pool)) {
+            int d = tower.config().featureWidth();
+            java.util.List<float[]> rows = new java.util.ArrayList<>();
+            for (var bg : dev.specula.train.Scene.Background.values())
+                for (var shape : dev.specula.train.Scene.Shape.values())
+                    for (var colour : new dev.specula.train.Scene.Colour[] {dev.specula.train.Scene.Colour.RED, dev.specula.train.Scene.Colour.BLUE})
+                        for (var size : dev.specula.train.Scene.Size.values()) {
+                            var scene = new dev.specula.train.Scene(1, bg, java.util.List.of(
+                                    new dev.specula.train.Scene.Thing(shape, colour, size, dev.specula.train.Scene.Place.CENTRE)));
+                            float[] f = dev.specula.train.WorldExamples.features(tower, scene).data();
+                            rows.add(java.util.Arrays.copyOfRange(f, 4 * d, 5 * d));
+                        }
+            double closest = Double.MAX_VALUE, norm = 0;
+            for (float v : rows.getFirst()) norm += v * v;
+            for (int i = 0; i < rows.size(); i++) {
+                for (int j = i + 1; j < rows.size(); j++) {
+                    double s2 = 0;
+                    for (int k = 0; k < d; k++) s2 += Math.pow(rows.get(i)[k] - rows.get(j)[k], 2);
+                    closest = Math.min(closest, Math.sqrt(s2));
+                }
+            }
+            System.out.printf("frozen tower: closest of %d centre patches %.3f apart, feature norm %.2f%n", rows.size(), closest, Math.sqrt(norm));
+            assertThat(closest / Math.sqrt(norm)).isGreaterThan(0.05);
+        }
+    }
+
+    @Test
     void demoAnswersWithSpeculationIdenticalToTargetOnly() throws Exception {
         for (String drafter : new String[] {"adapter", "language"}) {
             CliRun r = CliRun.of("demo", "--json", "--repeats", "1", "--drafter", drafter);

@@ -18,7 +18,7 @@ import dev.specula.train.Task;
 import dev.specula.train.TrainableLlama;
 import dev.specula.train.TrainedGguf;
 import dev.specula.train.Trainer;
-import dev.specula.train.WorldAccuracy;
+import dev.specula.train.WorldExamples;
 import dev.specula.train.WorldVocabulary;
 import dev.specula.vision.RgbImage;
 import org.junit.jupiter.api.Test;
@@ -128,7 +128,7 @@ class DistillationTest {
         // The draft shares the target's vocabulary, so the engine pairs them; lossless with the picture in the prompt.
         RgbImage picture = new ImageLoader().load(data.resolve("images/train-0.png"));
         try (Engine engine = Engine.load(EngineConfig.of(target).withMmproj(mmproj).withDraft(draft, null).withThreads(1), null)) {
-            Request r = WorldAccuracy.request("Describe the image.", picture, SamplerConfig.greedy(), 12);
+            Request r = WorldExamples.request("Describe the image.", picture, SamplerConfig.greedy(), 12);
             assertThat(engine.generate(r, Listener.NONE).tokens()).isEqualTo(engine.generate(r.withUseDraft(false), Listener.NONE).tokens());
         }
     }

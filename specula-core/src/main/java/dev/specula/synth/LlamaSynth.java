@@ -43,7 +43,7 @@ public final class LlamaSynth {
         Map<String, GgufValue> md = new LinkedHashMap<>();
         md.put("general.architecture", GgufValue.of("llama"));
         md.put("general.name", GgufValue.of(o.name));
-        md.put("general.file_type", GgufValue.ofUint32(fileType(o.type)));
+        md.put("general.file_type", GgufValue.ofUint32(o.type.fileType()));
         md.put("llama.context_length", GgufValue.ofUint32(s.context()));
         md.put("llama.embedding_length", GgufValue.ofUint32(s.embedding()));
         md.put("llama.block_count", GgufValue.ofUint32(s.layers()));
@@ -99,11 +99,4 @@ public final class LlamaSynth {
         }
     }
 
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q4_1 -> 3; case Q8_0 -> 7; case Q5_0 -> 8; case Q5_1 -> 9;
-            case Q2_K -> 10; case Q3_K -> 12; case Q4_K -> 15; case Q5_K -> 17; case Q6_K -> 18; case BF16 -> 32;
-            default -> 0;
-        };
-    }
 }

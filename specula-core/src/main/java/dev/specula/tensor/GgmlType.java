@@ -73,6 +73,15 @@ public enum GgmlType {
         }
     }
 
+    /** llama.cpp's {@code llama_ftype} (general.file_type) for a file whose matrices are all of this type. */
+    public int fileType() {
+        return switch (this) {
+            case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q4_1 -> 3; case Q8_0 -> 7; case Q5_0 -> 8; case Q5_1 -> 9;
+            case Q2_K -> 10; case Q3_K -> 12; case Q4_K -> 15; case Q5_K -> 17; case Q6_K -> 18; case BF16 -> 32;
+            default -> throw new IllegalArgumentException("no llama.cpp file type for " + this);
+        };
+    }
+
     public int id() {
         return id;
     }

@@ -17,7 +17,8 @@ public enum Task {
     public record Example(String prompt, String reference, List<String> choices, String answer) {}
 
     public static Task parse(String s) {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        for (Task t : values()) if (t.name().equalsIgnoreCase(s.trim())) return t;
+        throw new IllegalArgumentException("unknown task '" + s + "': use caption, qa or chat");
     }
 
     /** The example of this task for a scene; deterministic in the scene's seed. */

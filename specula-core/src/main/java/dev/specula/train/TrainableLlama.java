@@ -12,6 +12,16 @@ import java.util.Random;
 public final class TrainableLlama implements Trainable {
 
     public record Shape(int vocab, int dim, int layers, int heads, int kvHeads, int ff, int context) {
+        public Shape {
+            if (vocab < 1 || dim < 1 || layers < 1 || heads < 1 || kvHeads < 1 || ff < 1 || context < 2) {
+                throw new IllegalArgumentException("every dimension must be positive: " + this);
+            }
+            if (dim % heads != 0 || (dim / heads) % 2 != 0 || heads % kvHeads != 0) {
+                throw new IllegalArgumentException("the width " + dim + " must split into " + heads + " heads of an even size,"
+                        + " and the heads into " + kvHeads + " key/value groups");
+            }
+        }
+
         public int headSize() {
             return dim / heads;
         }
@@ -50,12 +60,15 @@ public final class TrainableLlama implements Trainable {
      * a file without {@code output.weight} (tied embeddings) gets a copy of {@code token_embd}.
      */
     public static TrainableLlama load(dev.specula.gguf.GgufFile file) {
-        var md = file.metadata();
-        String a = md.getString("general.architecture", "") + ".";
-        int dim = md.getInt(a + "embedding_length"), heads = md.getInt(a + "attention.head_count");
-        int vocab = md.getStringArray("tokenizer.ggml.tokens").length;
-        Shape s = new Shape(vocab, dim, md.getInt(a + "block_count"), heads, md.getInt(a + "attention.head_count_kv", heads),
-                md.getInt(a + "feed_forward_length"), md.getInt(a + "context_length", 256));
+        var c = dev.specula.model.LlamaConfig.from(file);
+        if (c.headSize() * c.headCount() != c.embeddingLength() || c.ropeFreqBase() != ROPE_BASE || c.ropeFreqScale() != 1f
+                || c.ropeDimensionCount() != c.headSize()) {
+            throw new IllegalArgumentException(file.describe() + ": the trainer's Llama has head size = width / heads and full"
+                    + " RoPE of base " + ROPE_BASE + "; this model differs (head size " + c.headSize() + ", RoPE base "
+                    + c.ropeFreqBase() + " over " + c.ropeDimensionCount() + " dimensions)");
+        }
+        Shape s = new Shape(c.vocabSize(), c.embeddingLength(), c.blockCount(), c.headCount(), c.headCountKv(),
+                c.feedForwardLength(), c.contextLength());
         TrainableLlama m = new TrainableLlama(s, 0);
         for (var e : m.params.entrySet()) {
             String name = file.hasTensor(e.getKey()) ? e.getKey() : e.getKey().equals("output.weight") ? "token_embd.weight" : null;

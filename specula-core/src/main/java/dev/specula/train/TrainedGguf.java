@@ -36,7 +36,7 @@ public final class TrainedGguf {
         Map<String, GgufValue> md = new LinkedHashMap<>();
         md.put("general.architecture", GgufValue.of("llama"));
         md.put("general.name", GgufValue.of(name));
-        md.put("general.file_type", GgufValue.ofUint32(fileType(type)));
+        md.put("general.file_type", GgufValue.ofUint32(type.fileType()));
         md.put("llama.context_length", GgufValue.ofUint32(s.context()));
         md.put("llama.embedding_length", GgufValue.ofUint32(s.dim()));
         md.put("llama.block_count", GgufValue.ofUint32(s.layers()));
@@ -124,12 +124,4 @@ public final class TrainedGguf {
         return new long[] {s.dim(), s.dim()};
     }
 
-    /** llama.cpp's llama_ftype for a file whose matrices are all {@code type}. */
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q4_1 -> 3; case Q8_0 -> 7; case Q5_0 -> 8; case Q5_1 -> 9;
-            case Q2_K -> 10; case Q3_K -> 12; case Q4_K -> 15; case Q5_K -> 17; case Q6_K -> 18; case BF16 -> 32;
-            default -> throw new IllegalArgumentException("no file type for " + t);
-        };
-    }
 }

@@ -1,7 +1,5 @@
 package dev.specula.train;
 
-import dev.specula.text.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -54,22 +52,6 @@ public final class Trainer {
 
     public interface Listener {
         void step(int step, int total, float loss);
-    }
-
-    /** Prompt and answer as the chat-less format the demo uses: BOS prompt "\n" answer EOS. */
-    public static Sequence sequence(Tokenizer tok, String prompt, String answer, int bos, int eos) {
-        int[] p = tok.encode(prompt + "\n", false, false);
-        int[] a = tok.encode(answer, false, false);
-        int n = 1 + p.length + a.length + 1;
-        int[] all = new int[n];
-        all[0] = bos;
-        System.arraycopy(p, 0, all, 1, p.length);
-        System.arraycopy(a, 0, all, 1 + p.length, a.length);
-        all[n - 1] = eos;
-        int[] ids = java.util.Arrays.copyOf(all, n - 1);
-        int[] targets = new int[n - 1];
-        for (int t = 0; t < n - 1; t++) targets[t] = t + 1 > p.length ? all[t + 1] : -1;
-        return new Sequence(ids, targets);
     }
 
     public static List<Float> train(Trainable model, List<Sequence> data, int steps, int batch, AdamW opt,

@@ -2,12 +2,9 @@ package dev.specula.train;
 
 import dev.specula.engine.Engine;
 import dev.specula.engine.Listener;
-import dev.specula.engine.Message;
-import dev.specula.engine.Request;
 import dev.specula.sampling.SamplerConfig;
 import dev.specula.vision.RgbImage;
 
-import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -34,11 +31,6 @@ public record WorldAccuracy(int scenes, double captions, double qa) {
 
     /** The target's own greedy answer, in the raw prompt format the demo world is trained on. */
     public static String answer(Engine engine, String question, RgbImage picture, int maxTokens) throws InterruptedException {
-        return engine.generate(request(question, picture, SamplerConfig.greedy(), maxTokens).withUseDraft(false), Listener.NONE).text();
-    }
-
-    public static Request request(String question, RgbImage picture, SamplerConfig sampling, int maxTokens) {
-        Message m = new Message(Message.Role.USER, List.of(new Message.Image(picture), new Message.Text(WorldExamples.promptText(question))));
-        return new Request(List.of(m), false, sampling, maxTokens, List.of(), 4, false, true, 0, null);
+        return engine.generate(WorldExamples.request(question, picture, SamplerConfig.greedy(), maxTokens).withUseDraft(false), Listener.NONE).text();
     }
 }

@@ -1,6 +1,9 @@
 package dev.specula.train;
 
+import dev.specula.engine.Message;
+import dev.specula.engine.Request;
 import dev.specula.model.Prompt;
+import dev.specula.sampling.SamplerConfig;
 import dev.specula.text.PromptAssembler;
 import dev.specula.text.Tokenizer;
 import dev.specula.vision.ClipEncoder;
@@ -26,12 +29,12 @@ public final class WorldExamples {
         return PromptAssembler.MARKER + question + "\n";
     }
 
-    /** Example {@code index} of a split for each task, in task order. */
-    public static List<Task.Example> examples(Scene scene, List<Task> tasks) {
-        List<Task.Example> out = new ArrayList<>();
-        for (Task t : tasks) out.add(t.example(scene));
-        return out;
+    /** A raw request about one picture in that format (greedy or sampled), as the demo models were trained. */
+    public static Request request(String question, RgbImage picture, SamplerConfig sampling, int maxTokens) {
+        Message m = new Message(Message.Role.USER, List.of(new Message.Image(picture), new Message.Text(promptText(question))));
+        return new Request(List.of(m), false, sampling, maxTokens, List.of(), 4, false, true, 0, null);
     }
+
 
     /**
      * One sequence; {@code features} null means language-only (the image dropped). Targets are set on

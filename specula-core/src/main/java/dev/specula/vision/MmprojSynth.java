@@ -115,7 +115,7 @@ public final class MmprojSynth {
         Map<String, GgufValue> md = new LinkedHashMap<>();
         md.put("general.architecture", GgufValue.of("clip"));
         md.put("general.name", GgufValue.of("specula-synth-mmproj"));
-        md.put("general.file_type", GgufValue.ofUint32(fileType(type)));
+        md.put("general.file_type", GgufValue.ofUint32(type.fileType()));
         md.put("clip.has_text_encoder", GgufValue.ofBool(false));
         md.put("clip.has_vision_encoder", GgufValue.ofBool(true));
         md.put("clip.has_llava_projector", GgufValue.ofBool(true));
@@ -134,12 +134,4 @@ public final class MmprojSynth {
         return md;
     }
 
-    /** llama.cpp's llama_ftype for a file whose matrices are all {@code type}. */
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q4_1 -> 3; case Q8_0 -> 7; case Q5_0 -> 8; case Q5_1 -> 9;
-            case Q2_K -> 10; case Q3_K -> 12; case Q4_K -> 15; case Q5_K -> 17; case Q6_K -> 18; case BF16 -> 32;
-            default -> throw new IllegalArgumentException("no file type for " + t);
-        };
-    }
 }

@@ -58,18 +58,7 @@ public final class Q5_1 implements TensorFormat {
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            float[] rounded = InputRounding.Q8_1.round(x, batch * cols, new float[batch * cols]);
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
-            return;
-        }
-        Q8Dot.Inputs in = Q8Dot.q8_1(x, batch, cols);
-        int blocks = cols / QK;
-        Q8Dot.Row w = Q8Dot.row(blocks);
-        for (int r = rowStart; r < rowEnd; r++) {
-            unpack(data, (long) r * blocks * BYTES, blocks, w);
-            for (int b = 0; b < batch; b++) out[b * outStride + r] = Q8Dot.dot(w, in, b * blocks, blocks, true);
-        }
+        Q8Dot.matmulQ8_1(this, BYTES, Q5_1::unpack, data, cols, rowStart, rowEnd, x, batch, out, outStride);
     }
 
     /** Inputs reach {@link #matmulRows} unrounded: it quantizes them to Q8_1 itself. */

@@ -1,5 +1,11 @@
 package dev.specula.tensor.format;
 
+import dev.specula.tensor.kernel.MatMul;
+
+import dev.specula.tensor.TensorFormat;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * Products of 32-value weight blocks with inputs rounded through Q8_0 ({@link InputRounding#Q8_0}), added in
  * the order of llama.cpp's x86 {@code ggml_vec_dot_*_q8_0} (AVX2 and up, and its llamafile GEMM for larger
@@ -167,5 +173,31 @@ final class Q8Dot {
     private static int lane(int w, int x) {
         return (byte) w * (byte) x + (byte) (w >> 8) * (byte) (x >> 8)
                 + (byte) (w >> 16) * (byte) (x >> 16) + (w >> 24) * (x >> 24);
+    }
+
+    /** How a Q8_1-input format lays one weight row out as {@link Row} scales, minimums and byte values. */
+    interface RowUnpacker {
+        void unpack(MemorySegment data, long row, int blocks, Row w);
+    }
+
+    /**
+     * The product of a format whose inputs are quantized to Q8_1 here (Q4_1, Q5_1: llama.cpp's block sums use the
+     * scale before it is rounded to half, which rounded inputs cannot give back), in llama.cpp's order; batches
+     * of {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
+     */
+    static void matmulQ8_1(TensorFormat format, int blockBytes, RowUnpacker unpacker, MemorySegment data, int cols,
+                           int rowStart, int rowEnd, float[] x, int batch, float[] out, int outStride) {
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            float[] rounded = InputRounding.Q8_1.round(x, batch * cols, new float[batch * cols]);
+            MatMul.tiled(format, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
+            return;
+        }
+        Inputs in = q8_1(x, batch, cols);
+        int blocks = cols / 32;
+        Row w = row(blocks);
+        for (int r = rowStart; r < rowEnd; r++) {
+            unpacker.unpack(data, (long) r * blocks * blockBytes, blocks, w);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = dot(w, in, b * blocks, blocks, true);
+        }
     }
 }
