@@ -65,7 +65,7 @@ public final class Ops {
             for (int upper = S.loopBound(dim); i < upper; i += L) {
                 acc = FloatVector.fromArray(S, dy, b + i).mul(FloatVector.fromArray(S, g, i)).fma(FloatVector.fromArray(S, x, b + i), acc);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD); // sum_j dy_j g_j x_j
+            float dot = VecMath.sum(acc); // sum_j dy_j g_j x_j
             for (; i < dim; i++) dot += dy[b + i] * g[i] * x[b + i];
             float k = r * r * r * dot / dim;
             i = 0;
@@ -86,35 +86,19 @@ public final class Ops {
         return (float) (1.0 / Math.sqrt(ss / dim + eps));
     }
 
-    // ---- SwiGLU: h = silu(a) * b
+    // ---- SwiGLU: h = silu(a) * b. SwiGLU and GELU stay scalar: the Vector API's EXP and TANH give other last
+    // bits compiled than interpreted, and a training run must not depend on when the JIT got to it.
 
     public static void swiglu(float[] a, float[] b, float[] h) {
-        int i = 0;
-        for (int upper = S.loopBound(h.length); i < upper; i += L) {
-            FloatVector va = FloatVector.fromArray(S, a, i);
-            va.mul(sigmoid(va)).mul(FloatVector.fromArray(S, b, i)).intoArray(h, i);
-        }
-        for (; i < h.length; i++) h[i] = silu(a[i]) * b[i];
+        for (int i = 0; i < h.length; i++) h[i] = silu(a[i]) * b[i];
     }
 
     public static void swigluBackward(float[] a, float[] b, float[] dh, float[] da, float[] db) {
-        int i = 0;
-        for (int upper = S.loopBound(dh.length); i < upper; i += L) {
-            FloatVector va = FloatVector.fromArray(S, a, i), vdh = FloatVector.fromArray(S, dh, i), s = sigmoid(va);
-            FloatVector dhs = vdh.mul(s);
-            dhs.fma(va, FloatVector.fromArray(S, db, i)).intoArray(db, i);
-            FloatVector slope = va.mul(s.neg().add(1f)).add(1f); // 1 + a (1 - s)
-            dhs.mul(FloatVector.fromArray(S, b, i)).fma(slope, FloatVector.fromArray(S, da, i)).intoArray(da, i);
-        }
-        for (; i < dh.length; i++) {
+        for (int i = 0; i < dh.length; i++) {
             float s = sigmoid(a[i]);
             db[i] += dh[i] * a[i] * s;
             da[i] += dh[i] * b[i] * s * (1 + a[i] * (1 - s));
         }
-    }
-
-    private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     static float sigmoid(float x) {
@@ -130,40 +114,20 @@ public final class Ops {
     private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
 
     public static void gelu(float[] x, float[] y) {
-        int i = 0;
-        for (int upper = S.loopBound(x.length); i < upper; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector th = geluInner(v).lanewise(VectorOperators.TANH);
-            v.mul(0.5f).mul(th.add(1f)).intoArray(y, i);
-        }
-        for (; i < x.length; i++) {
+        for (int i = 0; i < x.length; i++) {
             float u = GELU_C * (x[i] + 0.044715f * x[i] * x[i] * x[i]);
             y[i] = 0.5f * x[i] * (1 + (float) Math.tanh(u));
         }
     }
 
     public static void geluBackward(float[] x, float[] dy, float[] dx) {
-        int i = 0;
-        for (int upper = S.loopBound(x.length); i < upper; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector th = geluInner(v).lanewise(VectorOperators.TANH);
-            FloatVector du = v.mul(v).mul(3 * 0.044715f * GELU_C).add(GELU_C);
-            // 0.5 (1 + th) + 0.5 v (1 - th^2) du
-            FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(du));
-            FloatVector.fromArray(S, dy, i).fma(d, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
-        }
-        for (; i < x.length; i++) {
+        for (int i = 0; i < x.length; i++) {
             float v = x[i];
             float u = GELU_C * (v + 0.044715f * v * v * v);
             float th = (float) Math.tanh(u);
             float du = GELU_C * (1 + 3 * 0.044715f * v * v);
             dx[i] += dy[i] * (0.5f * (1 + th) + 0.5f * v * (1 - th * th) * du);
         }
-    }
-
-    /** sqrt(2/pi) (v + 0.044715 v^3) */
-    private static FloatVector geluInner(FloatVector v) {
-        return v.mul(v).mul(0.044715f).add(1f).mul(v).mul(GELU_C);
     }
 
     // ---- RoPE, in place: rotate adjacent pairs of every head at position start + t

@@ -17,6 +17,21 @@ final class VecMath {
 
     private VecMath() {}
 
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    /**
+     * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the
+     * implementation, and the interpreter's and C2's orders differ, so a run's last bits depended on when the
+     * JIT compiled it (a resumed training run then missed an uninterrupted one by an ulp).
+     */
+    static float sum(FloatVector v) {
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (int i = 0; i < L; i++) s += lanes[i];
+        return s;
+    }
+
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int i = 0;
@@ -28,7 +43,7 @@ final class VecMath {
             acc0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc0);
             i += L;
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sum(acc0.add(acc1));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -103,25 +118,25 @@ final class VecMath {
             a32 = u.fma(v2, a32);
             a33 = u.fma(v3, a33);
         }
-        y[yo] = a00.reduceLanes(VectorOperators.ADD) + dotTail(x, x0, w, w0, i, n);
-        y[yo + 1] = a01.reduceLanes(VectorOperators.ADD) + dotTail(x, x0, w, w1, i, n);
-        y[yo + 2] = a02.reduceLanes(VectorOperators.ADD) + dotTail(x, x0, w, w2, i, n);
-        y[yo + 3] = a03.reduceLanes(VectorOperators.ADD) + dotTail(x, x0, w, w3, i, n);
+        y[yo] = sum(a00) + dotTail(x, x0, w, w0, i, n);
+        y[yo + 1] = sum(a01) + dotTail(x, x0, w, w1, i, n);
+        y[yo + 2] = sum(a02) + dotTail(x, x0, w, w2, i, n);
+        y[yo + 3] = sum(a03) + dotTail(x, x0, w, w3, i, n);
         yo += ys;
-        y[yo] = a10.reduceLanes(VectorOperators.ADD) + dotTail(x, x1, w, w0, i, n);
-        y[yo + 1] = a11.reduceLanes(VectorOperators.ADD) + dotTail(x, x1, w, w1, i, n);
-        y[yo + 2] = a12.reduceLanes(VectorOperators.ADD) + dotTail(x, x1, w, w2, i, n);
-        y[yo + 3] = a13.reduceLanes(VectorOperators.ADD) + dotTail(x, x1, w, w3, i, n);
+        y[yo] = sum(a10) + dotTail(x, x1, w, w0, i, n);
+        y[yo + 1] = sum(a11) + dotTail(x, x1, w, w1, i, n);
+        y[yo + 2] = sum(a12) + dotTail(x, x1, w, w2, i, n);
+        y[yo + 3] = sum(a13) + dotTail(x, x1, w, w3, i, n);
         yo += ys;
-        y[yo] = a20.reduceLanes(VectorOperators.ADD) + dotTail(x, x2, w, w0, i, n);
-        y[yo + 1] = a21.reduceLanes(VectorOperators.ADD) + dotTail(x, x2, w, w1, i, n);
-        y[yo + 2] = a22.reduceLanes(VectorOperators.ADD) + dotTail(x, x2, w, w2, i, n);
-        y[yo + 3] = a23.reduceLanes(VectorOperators.ADD) + dotTail(x, x2, w, w3, i, n);
+        y[yo] = sum(a20) + dotTail(x, x2, w, w0, i, n);
+        y[yo + 1] = sum(a21) + dotTail(x, x2, w, w1, i, n);
+        y[yo + 2] = sum(a22) + dotTail(x, x2, w, w2, i, n);
+        y[yo + 3] = sum(a23) + dotTail(x, x2, w, w3, i, n);
         yo += ys;
-        y[yo] = a30.reduceLanes(VectorOperators.ADD) + dotTail(x, x3, w, w0, i, n);
-        y[yo + 1] = a31.reduceLanes(VectorOperators.ADD) + dotTail(x, x3, w, w1, i, n);
-        y[yo + 2] = a32.reduceLanes(VectorOperators.ADD) + dotTail(x, x3, w, w2, i, n);
-        y[yo + 3] = a33.reduceLanes(VectorOperators.ADD) + dotTail(x, x3, w, w3, i, n);
+        y[yo] = sum(a30) + dotTail(x, x3, w, w0, i, n);
+        y[yo + 1] = sum(a31) + dotTail(x, x3, w, w1, i, n);
+        y[yo + 2] = sum(a32) + dotTail(x, x3, w, w2, i, n);
+        y[yo + 3] = sum(a33) + dotTail(x, x3, w, w3, i, n);
     }
 
     /** The scalar rest [from, n) of a dot product whose vector part stopped at from. */
