@@ -249,13 +249,13 @@ public final class LlamaModel implements LanguageModel {
                 System.arraycopy(embeddings, done * dim, x, 0, n * dim);
             }
             int outputs = Math.max(0, n - Math.max(0, first - done));
-            blocks(n, outputs);
+            blocks(n, outputs, logitRows == count);
             // the last block left the output rows at the start of x
             for (int j = 0; j < outputs; j++) {
                 VectorOps.rmsNorm(x, j * dim, outputNorm, config.rmsEpsilon(), finals, (done + n - outputs + j - first) * dim);
             }
         }
-        if (logitRows > 0) output.multiply(pool, finals, logitRows, logits);
+        if (logitRows > 0) multiply(output, finals, logitRows, logits, logitRows == count);
     }
 
     /**
@@ -263,7 +263,7 @@ public final class LlamaModel implements LanguageModel {
      * Like llama.cpp, the last block finishes only the last {@code outputs} rows once its keys and values
      * are stored: no other row's hidden state is read again.
      */
-    private void blocks(int n, int outputs) {
+    private void blocks(int n, int outputs, boolean each) {
         LlamaConfig c = config;
         int dim = c.embeddingLength();
         float eps = c.rmsEpsilon();
@@ -272,9 +272,9 @@ public final class LlamaModel implements LanguageModel {
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             for (int i = 0; i < n; i++) VectorOps.rmsNorm(x, i * dim, layer.attnNorm(), eps, xb, i * dim);
-            layer.wq().multiply(pool, xb, n, q);
-            layer.wk().multiply(pool, xb, n, k);
-            layer.wv().multiply(pool, xb, n, v);
+            multiply(layer.wq(), xb, n, q, each);
+            multiply(layer.wk(), xb, n, k, each);
+            multiply(layer.wv(), xb, n, v, each);
             rope(q, n, c.headCount());
             rope(k, n, c.headCountKv());
             cache.store(l, k, v, n);
@@ -291,17 +291,27 @@ public final class LlamaModel implements LanguageModel {
                 System.arraycopy(att, (n - rows) * c.queryLength(), att, 0, rows * c.queryLength());
                 System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
             }
-            layer.wo().multiply(pool, att, rows, xb2);
+            multiply(layer.wo(), att, rows, xb2, each);
             VectorOps.add(xb2, x, rows * dim);
 
             for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm(), eps, xb, i * dim);
-            layer.gate().multiply(pool, xb, rows, hGate);
-            layer.up().multiply(pool, xb, rows, hUp);
+            multiply(layer.gate(), xb, rows, hGate, each);
+            multiply(layer.up(), xb, rows, hUp, each);
             VectorOps.swiglu(hGate, hUp, rows, c.feedForwardLength());
-            layer.down().multiply(pool, hGate, rows, xb2);
+            multiply(layer.down(), hGate, rows, xb2, each);
             VectorOps.add(xb2, x, rows * dim);
         }
         cache.advance(n);
+    }
+
+    /**
+     * A product of a pass: with {@code each} (a pass that returns every input's logits, as speculative verification
+     * does), every input's values are those of one-token decoding, which keeps speculation lossless; a prompt's pass
+     * adds as llama.cpp's batched kernels do, which gives its values ({@link Matrix#multiplyEach}).
+     */
+    private void multiply(Matrix m, float[] in, int batch, float[] out, boolean each) {
+        if (each) m.multiplyEach(pool, in, batch, out);
+        else m.multiply(pool, in, batch, out);
     }
 
     /**

@@ -70,7 +70,17 @@ public final class Matrix {
      * buffers have grown (and, natively, once the weights are repacked).
      */
     public void multiply(Parallel pool, float[] x, int batch, float[] out) {
-        Product.run(this, pool, x, batch, out);
+        Product.run(this, pool, x, batch, out, false);
+    }
+
+    /**
+     * {@link #multiply}, with every input's values exactly those of a product of that input alone: what a pass
+     * that must equal one-token decoding needs (speculative verification). {@link #multiply} may instead add a
+     * batch in the order of llama.cpp's batched kernels ({@link TensorFormat#batchedRows}), as its prompt
+     * evaluation and the vision tower do.
+     */
+    public void multiplyEach(Parallel pool, float[] x, int batch, float[] out) {
+        Product.run(this, pool, x, batch, out, true);
     }
 
     /** Dequantizes one row into {@code out[offset..]}, e.g. a token's embedding. */

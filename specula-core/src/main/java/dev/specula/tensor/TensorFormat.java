@@ -68,6 +68,16 @@ public interface TensorFormat {
         }
     }
 
+    /**
+     * {@link #matmulRows} for a batch of more than one input that need not equal one-input products (a prompt,
+     * the vision tower): where llama.cpp's batched kernels add in another order than its one-input ones (F16 and
+     * F32 weights: llamafile's GEMM), this adds in theirs, so that prompt evaluation gives llama.cpp's values too.
+     */
+    default void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                             float[] x, int batch, float[] out, int outStride) {
+        matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+    }
+
     /** How a product rounds its inputs for these weights, as llama.cpp does (its {@code vec_dot_type}). */
     default InputRounding inputRounding() {
         return InputRounding.of(type());

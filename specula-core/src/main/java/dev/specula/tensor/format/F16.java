@@ -57,6 +57,18 @@ public final class F16 implements TensorFormat {
         }
     }
 
+    /** llama.cpp's batched F16 product (llamafile's GEMM) in its order: {@link HalfDot#product}. */
+    @Override
+    public void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                            float[] x, int batch, float[] out, int outStride) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            float[] row = HalfDot.halves(data, (long) r * cols * 2, cols);
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = HalfDot.product(row, 0, x, b * cols, cols);
+            }
+        }
+    }
+
     /**
      * Half to float without a conversion instruction (the Vector API has none): shifting the magnitude
      * into float position and scaling by 2^112 is exact for normal and subnormal halves alike.

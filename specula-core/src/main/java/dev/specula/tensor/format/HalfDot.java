@@ -50,6 +50,25 @@ public final class HalfDot {
         return (float) sum;
     }
 
+    /**
+     * A weight row's product with an input, in the order of llama.cpp's matrix product for F16 and F32 weights
+     * on x86 (llamafile's tinyBLAS, which it takes whenever the row length is a multiple of 16, at every
+     * batch): one 16-lane fma accumulator over steps of 16 values, reduced as {@code _mm512_reduce_add_ps}.
+     * Other lengths fall back to {@code ggml_vec_dot_f16}/{@code _f32}, whose AVX-512 order is {@link #dot}.
+     */
+    public static float product(float[] a, int ao, float[] b, int bo, int n) {
+        if (n % Lanes.LOGICAL != 0) return dot(a, ao, b, bo, n);
+        float[] lanes = LaneSum.lanes();
+        for (int p = 0; p < Lanes.LOGICAL; p += Lanes.N) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = p; i < n; i += Lanes.LOGICAL) {
+                acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+            }
+            acc.intoArray(lanes, p);
+        }
+        return LaneSum.of16(lanes, 0);
+    }
+
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**

@@ -43,6 +43,7 @@ public final class Product implements Parallel.RangeTask {
     private int batch;
     private float[] out;
     private boolean nativeKernels;
+    private boolean batched;
     private int level;
     private MemorySegment weights;
     private boolean packed;
@@ -52,8 +53,10 @@ public final class Product implements Parallel.RangeTask {
 
     private Product() {}
 
-    public static void run(Matrix m, Parallel pool, float[] x, int batch, float[] out) {
+    /** With {@code each}, every input as if alone; else a batch of more than one may run {@link TensorFormat#batchedRows}. */
+    public static void run(Matrix m, Parallel pool, float[] x, int batch, float[] out, boolean each) {
         Product p = LOCAL.get();
+        p.batched = !each && batch > 1;
         GgmlType type = m.type();
         boolean q8Inputs = type == GgmlType.Q4_0 || type == GgmlType.Q8_0;
         p.m = m;
@@ -157,6 +160,8 @@ public final class Product implements Parallel.RangeTask {
         } else if (javaPacked) {
             PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,
                     out, mat.rows());
+        } else if (batched) {
+            mat.format().batchedRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
         } else {
             mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
         }
