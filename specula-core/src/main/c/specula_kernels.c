@@ -351,13 +351,15 @@ static void matmul_packed(int level, int q4, const uint8_t *w, int64_t rb, int r
     const int groups = (batch + maxt - 1) / maxt;
     const int tail = nb - 16 * ng;
     float accmem[ROW_BLOCK * MAXT * 16] __attribute__((aligned(64)));
-    for (int g = 0, t0 = 0; g < groups; g++) {
-        const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
-        const int T = t1 - t0;
-        const uint8_t *xt0 = x + t0 * xstride;
-        const int chunk = l1_chunk(ng, GROUP, T, L1_INPUT_BYTES);
-        for (int rs = r0; rs < r1; rs += ROW_BLOCK) {
-            const int re = r1 - rs < ROW_BLOCK ? r1 : rs + ROW_BLOCK;
+    /* Rows outer, input groups inner: a batch of more than one group (5 inputs at AVX2) reads a block's
+       weights from memory once and again from L2, not once per group from memory. */
+    for (int rs = r0; rs < r1; rs += ROW_BLOCK) {
+        const int re = r1 - rs < ROW_BLOCK ? r1 : rs + ROW_BLOCK;
+        for (int g = 0, t0 = 0; g < groups; g++) {
+            const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
+            const int T = t1 - t0;
+            const uint8_t *xt0 = x + t0 * xstride;
+            const int chunk = l1_chunk(ng, GROUP, T, L1_INPUT_BYTES);
             float part[ROW_BLOCK][MAXT];
             if (ng <= chunk) {
                 for (int r = rs; r < re; r++) tile_groups_at(level, q4, T, w + r * rb, ng, xt0, xstride, accmem, 1, part[r - rs], 1, PREFETCH);
@@ -376,8 +378,8 @@ static void matmul_packed(int level, int q4, const uint8_t *w, int64_t rb, int r
                                       xt0 + (int64_t) ng * GROUP, xstride, part[r - rs], 1, 1);
                 for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[r - rs][t];
             }
+            t0 = t1;
         }
-        t0 = t1;
     }
 }
 

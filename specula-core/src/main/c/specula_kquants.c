@@ -297,13 +297,14 @@ static void kq_matmul(const int level, const int packed, const uint8_t *w, int64
     const int npairs = (nsb + 1) / 2;
     float acc_mem[KQ_ROW_BLOCK * KQ_MAXT * 16] __attribute__((aligned(64)));
     float part[KQ_ROW_BLOCK][KQ_MAXT];
-    for (int g = 0, t0 = 0; g < groups; g++) {
-        const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
-        const int T = t1 - t0;
-        const uint8_t *xt = x + t0 * xstride;
-        const int chunk = l1_chunk(npairs, KQ_PAIR, T, KQ_L1_INPUT_BYTES);
-        for (int rs = r0; rs < r1; rs += KQ_ROW_BLOCK) {
-            const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
+    /* Rows outer, input groups inner, as in specula_kernels.c: a second group re-reads a block's weights from L2. */
+    for (int rs = r0; rs < r1; rs += KQ_ROW_BLOCK) {
+        const int re = r1 - rs < KQ_ROW_BLOCK ? r1 : rs + KQ_ROW_BLOCK;
+        for (int g = 0, t0 = 0; g < groups; g++) {
+            const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
+            const int T = t1 - t0;
+            const uint8_t *xt = x + t0 * xstride;
+            const int chunk = l1_chunk(npairs, KQ_PAIR, T, KQ_L1_INPUT_BYTES);
             if (npairs <= chunk) {
                 for (int r = rs; r < re; r++) {
                     kq_tile_at(level, T, packed, w + r * rb, npairs, nsb, xt, xstride, acc_mem, 1, part[r - rs], KQ_PREFETCH, KQ_FAR);
@@ -320,8 +321,8 @@ static void kq_matmul(const int level, const int packed, const uint8_t *w, int64
             }
             for (int r = rs; r < re; r++)
                 for (int t = 0; t < T; t++) out[(int64_t) (t0 + t) * ostride + r] = part[r - rs][t];
+            t0 = t1;
         }
-        t0 = t1;
     }
 }
 
@@ -360,7 +361,7 @@ static void kq_scalar(const uint8_t *w, int nsb, const uint8_t *x, float *out) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over all rows;
+ * Dispatch: the batch in groups of at most 8 inputs, as even as possible, each group over a block of rows in turn;
  * packed: w as specula_q4k_repack left it (the SIMD levels only).
  */
 void specula_q4k_matmul_rows(int32_t level, const uint8_t *w, int64_t rb, int32_t r0, int32_t r1, int32_t nsb,
