@@ -261,7 +261,7 @@ public final class LlamaModel implements LanguageModel {
     /**
      * Runs every block over the {@code n} rows of {@link #x}, appending their keys and values to the cache.
      * Like llama.cpp, the last block finishes only the last {@code outputs} rows once its keys and values
-     * are stored: no other row's hidden state is read again.
+     * are stored and its attention output projected: no other row's hidden state is read again.
      */
     private void blocks(int n, int outputs, boolean each) {
         LlamaConfig c = config;
@@ -285,13 +285,15 @@ public final class LlamaModel implements LanguageModel {
             if ((long) c.headCount() * n * (start + n) * c.headSize() < ATTENTION_INLINE_WORK) attendHeads(0, c.headCount());
             else pool.forRange(c.headCount(), attentionTask);
             int rows = n;
+            if (l == layers.length - 1 && outputs == 0) break;
+            // the output projection over every row, as llama.cpp's graph selects the output rows only after it
+            // (a prompt's batched order reaches the last layer's projection too)
+            multiply(layer.wo(), att, n, xb2, each);
             if (l == layers.length - 1) {
                 rows = outputs;
-                if (rows == 0) break;
-                System.arraycopy(att, (n - rows) * c.queryLength(), att, 0, rows * c.queryLength());
+                System.arraycopy(xb2, (n - rows) * dim, xb2, 0, rows * dim);
                 System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
             }
-            multiply(layer.wo(), att, rows, xb2, each);
             VectorOps.add(xb2, x, rows * dim);
 
             for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm(), eps, xb, i * dim);
