@@ -288,10 +288,15 @@ public final class LlamaModel implements LanguageModel {
             if (l == layers.length - 1) {
                 rows = outputs;
                 if (rows == 0) break;
-                System.arraycopy(att, (n - rows) * c.queryLength(), att, 0, rows * c.queryLength());
+            }
+            // over all n rows even in the last block, as llama.cpp selects its output rows only after this
+            // product: where its batched kernels add in another order for some rows of a batch (Q4_K), the
+            // values of the rows kept depend on the batch they came in
+            multiply(layer.wo(), att, n, xb2, each);
+            if (rows < n) {
+                System.arraycopy(xb2, (n - rows) * dim, xb2, 0, rows * dim);
                 System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
             }
-            multiply(layer.wo(), att, rows, xb2, each);
             VectorOps.add(xb2, x, rows * dim);
 
             for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm(), eps, xb, i * dim);

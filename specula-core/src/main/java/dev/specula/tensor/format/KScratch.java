@@ -22,7 +22,10 @@ final class KScratch {
      * 16..31, the kernel's 16 logical lanes ({@link Lanes}) as its parts finish.
      */
     final float[] scales = new float[32];
+    /** The 32 integer lanes of a {@link KQuantFormat#llamaDot} super-block, before they are summed in 8s. */
+    final int[] intLanes = new int[32];
     private float[] sums = new float[0];
+    private float[] rounded = new float[0];
     private final float[] lanes = new float[16];
 
     static KScratch get() {
@@ -59,6 +62,12 @@ final class KScratch {
         float[] s = sumsBuffer(batch * n / 16);
         for (int i = 0; i < batch * n / 16; i++) s[i] = LaneSum.of16(x, xOffset + 16 * i);
         return s;
+    }
+
+    /** Room for {@code n} inputs rounded through {@link InputRounding#Q8_K}. */
+    float[] rounded(int n) {
+        if (rounded.length < n) rounded = new float[n];
+        return rounded;
     }
 
     private float[] sumsBuffer(int n) {

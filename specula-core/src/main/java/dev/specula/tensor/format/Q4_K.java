@@ -99,6 +99,59 @@ public final class Q4_K extends KQuantFormat {
         return LaneSum.of16(sc, 16);
     }
 
+    @Override
+    boolean addsInLlamaOrder() {
+        return true;
+    }
+
+    /**
+     * llama.cpp's x86 build repacks Q4_K matrices whose row count is a multiple of 8 (every one the fixtures hold)
+     * and multiplies them with {@code ggml_gemv_q4_K_8x8_q8_K} (one input) or {@code ggml_gemm_q4_K_8x8_q8_K}
+     * (batched). Both take, per super-block, the integer sums {@code I_j = sc_j · Σ q·x} and {@code M_j = m_j ·
+     * Σ x} over sub-blocks j, exact, and keep the minimum term in its own accumulator, subtracted at the end. The
+     * one-input kernel converts {@code Σ_j I_j} once per super-block, {@code acc = fma(I, d·d_x, acc)}; the
+     * batched one converts each pair {@code I_2p + I_2p+1}, four multiply-adds per super-block ({@code gemm}).
+     * The integer sums are exact in any order, so the vector width does not matter.
+     */
+    @Override
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, int[] lanes) {
+        int[] xq = in.q, bsums = in.bsums;
+        float acc = 0f, accMin = 0f;
+        for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
+            float dx = in.d[i];
+            float d = Lanes.half(data, block) * dx;
+            float dmin = Lanes.half(data, block + 2) * dx;
+            long scales = scales(data, block + 4);
+            long mins = mins(data, block + 4);
+            int xo = QK * i, so = 16 * i;
+            IntVector sum = IntVector.zero(Lanes.I);
+            int sumMin = 0;
+            for (int g = 0; g < 4; g++) { // sub-blocks 2g (low nibbles) and 2g + 1 (high nibbles)
+                IntVector lo = IntVector.zero(Lanes.I), hi = IntVector.zero(Lanes.I);
+                for (int l = 0; l < 32; l += N) {
+                    IntVector q = Lanes.bytes(data, block + 16 + 32 * g + l);
+                    lo = q.and(0xf).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + l)).add(lo);
+                    hi = q.lanewise(VectorOperators.LSHR, 4).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + 32 + l)).add(hi);
+                }
+                IntVector pair = lo.mul(sixBits(scales, 2 * g)).add(hi.mul(sixBits(scales, 2 * g + 1)));
+                int pairMin = sixBits(mins, 2 * g) * (bsums[so + 4 * g] + bsums[so + 4 * g + 1])
+                        + sixBits(mins, 2 * g + 1) * (bsums[so + 4 * g + 2] + bsums[so + 4 * g + 3]);
+                if (gemm) {
+                    acc = Math.fma((float) pair.reduceLanes(VectorOperators.ADD), d, acc);
+                    accMin = Math.fma((float) pairMin, dmin, accMin);
+                } else {
+                    sum = sum.add(pair);
+                    sumMin += pairMin;
+                }
+            }
+            if (!gemm) {
+                acc = Math.fma((float) sum.reduceLanes(VectorOperators.ADD), d, acc);
+                accMin = Math.fma((float) sumMin, dmin, accMin);
+            }
+        }
+        return acc - accMin;
+    }
+
     /** The 512-bit constants of the 16-lane path, made only where that path runs (N = 16). */
     private static final class Wide {
         static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
