@@ -25,9 +25,9 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
     /**
      * One row's product with one input in llama.cpp's order: {@code blocks} super-blocks from byte {@code block}
      * with input super-blocks {@code first..} of {@code in}. {@code gemm}: llama.cpp would run this input through
-     * its batched kernel (only Q4_K's adds in another order there); {@code lanes}: 32 ints of scratch.
+     * its batched kernel (only Q4_K's adds in another order there).
      */
-    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, int[] lanes) {
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
         throw new UnsupportedOperationException();
     }
 
@@ -80,7 +80,7 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
         for (int r = rowStart; r < rowEnd; r++) {
             long block = (long) r * blocks * type().typeSize();
             for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = llamaDot(data, block, in, b * blocks, blocks, b < gemmInputs, scratch.intLanes);
+                out[b * outStride + r] = llamaDot(data, block, in, b * blocks, blocks, b < gemmInputs, scratch);
             }
         }
     }
@@ -100,10 +100,5 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
                 out[b * outStride + r] = dot(data, index, x, b * cols, cols, sums, b * cols / 16, scratch.scales);
             }
         }
-    }
-
-    /** ggml's {@code hsum_float_8}: the 8 lanes of {@code a} summed as ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7)). */
-    static float hsum8(float a0, float a1, float a2, float a3, float a4, float a5, float a6, float a7) {
-        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
     }
 }

@@ -22,8 +22,14 @@ final class KScratch {
      * 16..31, the kernel's 16 logical lanes ({@link Lanes}) as its parts finish.
      */
     final float[] scales = new float[32];
-    /** The 32 integer lanes of a {@link KQuantFormat#llamaDot} super-block, before they are summed in 8s. */
-    final int[] intLanes = new int[32];
+    /**
+     * The parts of llama.cpp's 8 integer lanes in a Q5_K/Q6_K {@link KQuantFormat#llamaDot}: its lane m takes values
+     * 32s + 4m .. 32s + 4m + 3 of every sub-block s of 32; the kernels load values l .. l+N-1 of each sub-block
+     * into N vector lanes, store them at {@code l..}, and sum entries 4m .. 4m+3 (exactly: in int, or in float
+     * below 2^24). So the vector width changes nothing.
+     */
+    final float[] parts = new float[32];
+    final int[] intParts = new int[32];
     private float[] sums = new float[0];
     private float[] rounded = new float[0];
     private final float[] lanes = new float[16];

@@ -111,11 +111,15 @@ public final class Q4_K extends KQuantFormat {
      * Σ x} over sub-blocks j, exact, and keep the minimum term in its own accumulator, subtracted at the end. The
      * one-input kernel converts {@code Σ_j I_j} once per super-block, {@code acc = fma(I, d·d_x, acc)}; the
      * batched one converts each pair {@code I_2p + I_2p+1}, four multiply-adds per super-block ({@code gemm}).
-     * The integer sums are exact in any order, so the vector width does not matter.
+     *
+     * <p>The integer sums are taken in float lanes, where they are exact (see {@link Q8KInputs}): a lane holds at
+     * most a quarter of a super-block's values, at most 64·15·127·63 ≈ 7.7e6 in all, below 2^24; the lanes are
+     * then added in int. So neither their order nor the vector width matters.
      */
     @Override
-    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, int[] lanes) {
-        int[] xq = in.q, bsums = in.bsums;
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q;
+        int[] sums = in.sums32;
         float acc = 0f, accMin = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
             float dx = in.d[i];
@@ -123,29 +127,32 @@ public final class Q4_K extends KQuantFormat {
             float dmin = Lanes.half(data, block + 2) * dx;
             long scales = scales(data, block + 4);
             long mins = mins(data, block + 4);
-            int xo = QK * i, so = 16 * i;
-            IntVector sum = IntVector.zero(Lanes.I);
-            int sumMin = 0;
+            int xo = QK * i, so = 8 * i;
+            FloatVector sum = FloatVector.zero(F);
             for (int g = 0; g < 4; g++) { // sub-blocks 2g (low nibbles) and 2g + 1 (high nibbles)
-                IntVector lo = IntVector.zero(Lanes.I), hi = IntVector.zero(Lanes.I);
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += N) {
                     IntVector q = Lanes.bytes(data, block + 16 + 32 * g + l);
-                    lo = q.and(0xf).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + l)).add(lo);
-                    hi = q.lanewise(VectorOperators.LSHR, 4).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + 32 + l)).add(hi);
+                    lo = Lanes.toFloat(q.and(0xf)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lo);
+                    hi = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), hi);
                 }
-                IntVector pair = lo.mul(sixBits(scales, 2 * g)).add(hi.mul(sixBits(scales, 2 * g + 1)));
-                int pairMin = sixBits(mins, 2 * g) * (bsums[so + 4 * g] + bsums[so + 4 * g + 1])
-                        + sixBits(mins, 2 * g + 1) * (bsums[so + 4 * g + 2] + bsums[so + 4 * g + 3]);
+                FloatVector sc0 = FloatVector.broadcast(F, sixBits(scales, 2 * g));
+                FloatVector sc1 = FloatVector.broadcast(F, sixBits(scales, 2 * g + 1));
                 if (gemm) {
-                    acc = Math.fma((float) pair.reduceLanes(VectorOperators.ADD), d, acc);
+                    FloatVector pair = lo.fma(sc0, hi.mul(sc1));
+                    int pairMin = sixBits(mins, 2 * g) * sums[so + 2 * g] + sixBits(mins, 2 * g + 1) * sums[so + 2 * g + 1];
+                    int total = ((IntVector) pair.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+                    acc = Math.fma((float) total, d, acc);
                     accMin = Math.fma((float) pairMin, dmin, accMin);
                 } else {
-                    sum = sum.add(pair);
-                    sumMin += pairMin;
+                    sum = hi.fma(sc1, lo.fma(sc0, sum));
                 }
             }
             if (!gemm) {
-                acc = Math.fma((float) sum.reduceLanes(VectorOperators.ADD), d, acc);
+                int sumMin = 0;
+                for (int j = 0; j < 8; j++) sumMin += sixBits(mins, j) * sums[so + j];
+                int total = ((IntVector) sum.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+                acc = Math.fma((float) total, d, acc);
                 accMin = Math.fma((float) sumMin, dmin, accMin);
             }
         }

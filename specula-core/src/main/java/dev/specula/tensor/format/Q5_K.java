@@ -111,12 +111,14 @@ public final class Q5_K extends KQuantFormat {
      * lanes, lane m holding values 32s + 4m .. 32s + 4m + 3 of every sub-block s, each times its sub-block's
      * scale, exact; per super-block {@code acc_m = fma(d·d_x, lane m, acc_m)}; the minimum term as its own
      * scalar {@code fma(-d_x·dmin, Σ m_s·Σ x, mins)}; at the end the lanes summed as ggml's {@code hsum_float_8},
-     * plus the minimum term. Each vector part of a sub-block accumulates into its own 32 ints, which are summed
-     * in fours: exact, so the vector width does not matter.
+     * plus the minimum term. Vector lane i of part l holds values l + i of every sub-block, summed in fours
+     * after ({@link KScratch#parts}); all of it is exact in float (see {@link Q8KInputs}), a lane of llama.cpp's
+     * being at most 32·63·31·127 ≈ 7.9e6, below 2^24.
      */
     @Override
-    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, int[] lanes) {
-        int[] xq = in.q, bsums = in.bsums;
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q, lanes = scratch.parts;
+        int[] sums = in.sums32;
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f, minTerm = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
             float dx = in.d[i];
@@ -124,33 +126,33 @@ public final class Q5_K extends KQuantFormat {
             float dmin = -dx * Lanes.half(data, block + 2);
             long scales = scales(data, block + 4);
             long mn = mins(data, block + 4);
-            int xo = QK * i, so = 16 * i;
-            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block: integer lanes l..
+            int xo = QK * i, so = 8 * i;
+            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block
                 IntVector h = Lanes.bytes(data, block + 16 + l).lanewise(VectorOperators.LSHL, 4);
-                IntVector lane = IntVector.zero(Lanes.I);
+                FloatVector lane = FloatVector.zero(F), odd = FloatVector.zero(F); // two chains, for speed
                 for (int g = 0; g < 4; g++) { // sub-blocks 2g and 2g + 1
                     IntVector q = Lanes.bytes(data, block + 48 + 32 * g + l);
                     // bit 2g of the high-bit byte to bit 4 (low nibbles), bit 2g+1 to bit 4 (high nibbles)
                     IntVector q0 = q.and(0xf).or(h.lanewise(VectorOperators.LSHR, 2 * g).and(0x10));
                     IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x10));
-                    lane = q0.mul(sixBits(scales, 2 * g)).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + l)).add(lane);
-                    lane = q1.mul(sixBits(scales, 2 * g + 1)).mul(IntVector.fromArray(Lanes.I, xq, xo + 64 * g + 32 + l)).add(lane);
+                    lane = Lanes.toFloat(q0).mul(sixBits(scales, 2 * g)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lane);
+                    odd = Lanes.toFloat(q1).mul(sixBits(scales, 2 * g + 1)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), odd);
                 }
-                lane.intoArray(lanes, l);
+                lane.add(odd).intoArray(lanes, l);
             }
-            a0 = Math.fma(d, (float) (lanes[0] + lanes[1] + lanes[2] + lanes[3]), a0);
-            a1 = Math.fma(d, (float) (lanes[4] + lanes[5] + lanes[6] + lanes[7]), a1);
-            a2 = Math.fma(d, (float) (lanes[8] + lanes[9] + lanes[10] + lanes[11]), a2);
-            a3 = Math.fma(d, (float) (lanes[12] + lanes[13] + lanes[14] + lanes[15]), a3);
-            a4 = Math.fma(d, (float) (lanes[16] + lanes[17] + lanes[18] + lanes[19]), a4);
-            a5 = Math.fma(d, (float) (lanes[20] + lanes[21] + lanes[22] + lanes[23]), a5);
-            a6 = Math.fma(d, (float) (lanes[24] + lanes[25] + lanes[26] + lanes[27]), a6);
-            a7 = Math.fma(d, (float) (lanes[28] + lanes[29] + lanes[30] + lanes[31]), a7);
+            a0 = Math.fma(d, (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), a0);
+            a1 = Math.fma(d, (lanes[4] + lanes[5]) + (lanes[6] + lanes[7]), a1);
+            a2 = Math.fma(d, (lanes[8] + lanes[9]) + (lanes[10] + lanes[11]), a2);
+            a3 = Math.fma(d, (lanes[12] + lanes[13]) + (lanes[14] + lanes[15]), a3);
+            a4 = Math.fma(d, (lanes[16] + lanes[17]) + (lanes[18] + lanes[19]), a4);
+            a5 = Math.fma(d, (lanes[20] + lanes[21]) + (lanes[22] + lanes[23]), a5);
+            a6 = Math.fma(d, (lanes[24] + lanes[25]) + (lanes[26] + lanes[27]), a6);
+            a7 = Math.fma(d, (lanes[28] + lanes[29]) + (lanes[30] + lanes[31]), a7);
             int sumMin = 0;
-            for (int s = 0; s < 8; s++) sumMin += sixBits(mn, s) * (bsums[so + 2 * s] + bsums[so + 2 * s + 1]);
+            for (int s = 0; s < 8; s++) sumMin += sixBits(mn, s) * sums[so + s];
             minTerm = Math.fma(dmin, (float) sumMin, minTerm);
         }
-        return hsum8(a0, a1, a2, a3, a4, a5, a6, a7) + minTerm;
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + minTerm; // ggml's hsum_float_8, then the minimums
     }
 
     /**

@@ -112,53 +112,55 @@ public final class Q6_K extends KQuantFormat {
      * on x86): 8 integer lanes, lane m holding {@code sc·q·x} of values 32s + 4m .. 32s + 4m + 3 of every
      * sub-block s of 32, exact, less the offset {@code 32·(sc_2m·Σx_2m + sc_2m+1·Σx_2m+1)} of the 16-value
      * blocks 2m and 2m + 1 (not the values in the lane: the binary subtracts it that way); per super-block
-     * {@code acc_m = fma(d·d_x, lane m, acc_m)}; at the end ggml's {@code hsum_float_8}. As in {@link Q5_K},
-     * each vector part accumulates into its own 32 ints, summed in fours.
+     * {@code acc_m = fma(d·d_x, lane m, acc_m)}; at the end ggml's {@code hsum_float_8}.
+     *
+     * <p>Vector lane i of part l holds values l + i of every sub-block, in float, exact (see {@link Q8KInputs}:
+     * at most 8·128·63·127 ≈ 8.2e6, below 2^24); a lane of llama.cpp's, four of them, can pass 2^24, so they are
+     * summed in int ({@link KScratch#parts}).
      */
     @Override
-    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, int[] lanes) {
-        int[] xq = in.q, bsums = in.bsums;
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q, sc = scratch.scales;
+        int[] bsums = in.bsums, lanes = scratch.intParts;
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
             float d = Lanes.half(data, block + 208) * in.d[i];
             int xo = QK * i, so = 16 * i;
-            long sc = block + 192;
-            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block of 32: integer lanes l..
-                int half = l >> 4; // which scale of a sub-block's two
-                IntVector lane = IntVector.zero(Lanes.I);
-                for (int h = 0; h < 2; h++) { // sub-blocks 4h .. 4h + 3
-                    IntVector a = Lanes.bytes(data, block + 64 * h + l);
-                    IntVector b = Lanes.bytes(data, block + 64 * h + 32 + l);
-                    IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHL, 4);
-                    int x0 = xo + 128 * h + l, s0 = 8 * h + half;
-                    IntVector q0 = a.and(0xf).or(hb.and(0x30));
-                    IntVector q1 = b.and(0xf).or(hb.lanewise(VectorOperators.LSHR, 2).and(0x30));
-                    IntVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 4).and(0x30));
-                    IntVector q3 = b.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 6).and(0x30));
-                    lane = q0.mul(data.get(Layouts.BYTE, sc + s0)).mul(IntVector.fromArray(Lanes.I, xq, x0)).add(lane);
-                    lane = q1.mul(data.get(Layouts.BYTE, sc + s0 + 2)).mul(IntVector.fromArray(Lanes.I, xq, x0 + 32)).add(lane);
-                    lane = q2.mul(data.get(Layouts.BYTE, sc + s0 + 4)).mul(IntVector.fromArray(Lanes.I, xq, x0 + 64)).add(lane);
-                    lane = q3.mul(data.get(Layouts.BYTE, sc + s0 + 6)).mul(IntVector.fromArray(Lanes.I, xq, x0 + 96)).add(lane);
+            // the 16 scales, unpacked with vectors and broadcast from memory (see KScratch)
+            for (int j = 0; j < 16; j += N) Lanes.toFloat(Lanes.signedBytes(data, block + 192 + j)).intoArray(sc, j);
+            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block of 32
+                FloatVector lane = FloatVector.zero(F), high = FloatVector.zero(F); // two chains, for speed
+                // quarters j and j + 2 of each half share their low bytes (low and high nibbles), as in dot
+                for (int h = 0; h < 2; h++) {
+                    for (int j = 0; j < 2; j++) {
+                        int s = 8 * h + 2 * j + (l >> 4); // the scale of values l.. of sub-block 4h + j
+                        IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
+                        IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
+                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
+                        int xi = xo + 128 * h + 32 * j + l;
+                        lane = Lanes.toFloat(q0).mul(sc[s]).fma(FloatVector.fromArray(F, xq, xi), lane);
+                        high = Lanes.toFloat(q1).mul(sc[s + 4]).fma(FloatVector.fromArray(F, xq, xi + 64), high);
+                    }
                 }
-                lane.intoArray(lanes, l);
+                ((IntVector) lane.add(high).convert(VectorOperators.F2I, 0)).intoArray(lanes, l);
             }
-            a0 = Math.fma(d, (float) lane(lanes, 0, data, sc, bsums, so), a0);
-            a1 = Math.fma(d, (float) lane(lanes, 1, data, sc, bsums, so), a1);
-            a2 = Math.fma(d, (float) lane(lanes, 2, data, sc, bsums, so), a2);
-            a3 = Math.fma(d, (float) lane(lanes, 3, data, sc, bsums, so), a3);
-            a4 = Math.fma(d, (float) lane(lanes, 4, data, sc, bsums, so), a4);
-            a5 = Math.fma(d, (float) lane(lanes, 5, data, sc, bsums, so), a5);
-            a6 = Math.fma(d, (float) lane(lanes, 6, data, sc, bsums, so), a6);
-            a7 = Math.fma(d, (float) lane(lanes, 7, data, sc, bsums, so), a7);
+            a0 = Math.fma(d, lane(lanes, 0, sc, bsums, so), a0);
+            a1 = Math.fma(d, lane(lanes, 1, sc, bsums, so), a1);
+            a2 = Math.fma(d, lane(lanes, 2, sc, bsums, so), a2);
+            a3 = Math.fma(d, lane(lanes, 3, sc, bsums, so), a3);
+            a4 = Math.fma(d, lane(lanes, 4, sc, bsums, so), a4);
+            a5 = Math.fma(d, lane(lanes, 5, sc, bsums, so), a5);
+            a6 = Math.fma(d, lane(lanes, 6, sc, bsums, so), a6);
+            a7 = Math.fma(d, lane(lanes, 7, sc, bsums, so), a7);
         }
-        return hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)); // ggml's hsum_float_8
     }
 
-    /** Integer lane m of a super-block: its four parts, less 32 times the scaled input sums of 16-blocks 2m, 2m + 1. */
-    private static int lane(int[] lanes, int m, MemorySegment data, long scales, int[] bsums, int so) {
-        int offset = data.get(Layouts.BYTE, scales + 2 * m) * bsums[so + 2 * m]
-                + data.get(Layouts.BYTE, scales + 2 * m + 1) * bsums[so + 2 * m + 1];
-        return lanes[4 * m] + lanes[4 * m + 1] + lanes[4 * m + 2] + lanes[4 * m + 3] - 32 * offset;
+    /** llama.cpp's lane m of a super-block, as a float: its four parts less the offset, in int. */
+    private static float lane(int[] lanes, int m, float[] sc, int[] bsums, int so) {
+        int offset = (int) sc[2 * m] * bsums[so + 2 * m] + (int) sc[2 * m + 1] * bsums[so + 2 * m + 1];
+        return (float) (lanes[4 * m] + lanes[4 * m + 1] + lanes[4 * m + 2] + lanes[4 * m + 3] - 32 * offset);
     }
 
     /**

@@ -3,7 +3,11 @@ package dev.specula.tensor.format;
 /**
  * Raw inputs quantized as llama.cpp's x86 build quantizes them for K-quant weights ({@code quantize_row_q8_K},
  * a jump to the scalar {@code quantize_row_q8_K_ref}): per 256 values the float scale {@code d}, the 256 values
- * {@code q} (-127..127, one to an int, for int vector loads) and the 16 sums of each run of 16 q. The products
+ * {@code q} (-127..127), the 16 sums of each run of 16 q and the 8 of each run of 32.
+ *
+ * <p>The kernels take {@code q} as floats and add the integer products {@code q_w·q·scale} in float lanes: each
+ * product and each partial sum is an integer below 2^24, so float adds them exactly, in any order, and float
+ * multiply-adds ran them about twice as fast as int multiplies. Where a sum could pass 2^24 they add in int. The products
  * of {@link Q4_K}, {@link Q5_K} and {@link Q6_K} add these integers as llama.cpp does; the floats
  * {@link InputRounding#Q8_K} writes ({@code q * d}, rounded) cannot give {@code d} back exactly.
  */
@@ -11,9 +15,11 @@ final class Q8KInputs {
     static final int QK = 256;
     private static final ThreadLocal<Q8KInputs> LOCAL = ThreadLocal.withInitial(Q8KInputs::new);
 
-    int[] q = new int[0];
+    float[] q = new float[0];
     float[] d = new float[0];
     int[] bsums = new int[0];
+    /** The sums of each sub-block of 32, for the minimum terms of Q4_K and Q5_K. */
+    int[] sums32 = new int[0];
 
     /** This thread's inputs, quantized from {@code batch} raw inputs of {@code cols} values (reused arrays). */
     static Q8KInputs of(float[] x, int batch, int cols) {
@@ -24,7 +30,8 @@ final class Q8KInputs {
         int blocks = n / QK;
         if (d.length < blocks) {
             d = new float[blocks];
-            q = new int[blocks * QK];
+            q = new float[blocks * QK];
+            sums32 = new int[blocks * 8];
             bsums = new int[blocks * 16];
         }
         for (int b = 0; b < blocks; b++) block(x, b);
@@ -45,8 +52,9 @@ final class Q8KInputs {
         if (amax == 0f) {
             // llama.cpp leaves the sums unwritten; with d = 0 they only ever meet a zero factor
             d[b] = 0f;
-            java.util.Arrays.fill(q, o, o + QK, 0);
+            java.util.Arrays.fill(q, o, o + QK, 0f);
             java.util.Arrays.fill(bsums, 16 * b, 16 * b + 16, 0);
+            java.util.Arrays.fill(sums32, 8 * b, 8 * b + 8, 0);
             return;
         }
         float iscale = -127f / max;
@@ -60,6 +68,7 @@ final class Q8KInputs {
             }
             bsums[16 * b + k] = sum;
         }
+        for (int j = 0; j < 8; j++) sums32[8 * b + j] = bsums[16 * b + 2 * j] + bsums[16 * b + 2 * j + 1];
         d[b] = 1f / iscale;
     }
 }
