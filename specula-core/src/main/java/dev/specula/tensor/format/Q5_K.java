@@ -117,15 +117,13 @@ public final class Q5_K extends KQuantFormat {
      */
     @Override
     float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
-        float[] xq = in.q, lanes = scratch.parts;
-        int[] sums = in.sums32;
+        float[] xq = in.q, lanes = scratch.parts, sums = in.sums32, sc = scratch.scales;
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f, minTerm = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
             float dx = in.d[i];
             float d = dx * Lanes.half(data, block);
             float dmin = -dx * Lanes.half(data, block + 2);
-            long scales = scales(data, block + 4);
-            long mn = mins(data, block + 4);
+            Q4_K.scalesAndMins(data, block, sc, 1f, 1f); // sc_j, then m_j, as they are
             int xo = QK * i, so = 8 * i;
             for (int l = 0; l < 32; l += N) { // values l.. of every sub-block
                 IntVector h = Lanes.bytes(data, block + 16 + l).lanewise(VectorOperators.LSHL, 4);
@@ -135,8 +133,8 @@ public final class Q5_K extends KQuantFormat {
                     // bit 2g of the high-bit byte to bit 4 (low nibbles), bit 2g+1 to bit 4 (high nibbles)
                     IntVector q0 = q.and(0xf).or(h.lanewise(VectorOperators.LSHR, 2 * g).and(0x10));
                     IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x10));
-                    lane = Lanes.toFloat(q0).mul(sixBits(scales, 2 * g)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lane);
-                    odd = Lanes.toFloat(q1).mul(sixBits(scales, 2 * g + 1)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), odd);
+                    lane = Lanes.toFloat(q0).mul(sc[2 * g]).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lane);
+                    odd = Lanes.toFloat(q1).mul(sc[2 * g + 1]).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), odd);
                 }
                 lane.add(odd).intoArray(lanes, l);
             }
@@ -148,9 +146,9 @@ public final class Q5_K extends KQuantFormat {
             a5 = Math.fma(d, (lanes[20] + lanes[21]) + (lanes[22] + lanes[23]), a5);
             a6 = Math.fma(d, (lanes[24] + lanes[25]) + (lanes[26] + lanes[27]), a6);
             a7 = Math.fma(d, (lanes[28] + lanes[29]) + (lanes[30] + lanes[31]), a7);
-            int sumMin = 0;
-            for (int s = 0; s < 8; s++) sumMin += sixBits(mn, s) * sums[so + s];
-            minTerm = Math.fma(dmin, (float) sumMin, minTerm);
+            float sumMin = 0f; // Σ m_s·Σx_s, exact: at most 8·63·32·127 ≈ 2e6
+            for (int s = 0; s < 8; s++) sumMin += sc[8 + s] * sums[so + s];
+            minTerm = Math.fma(dmin, sumMin, minTerm);
         }
         return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + minTerm; // ggml's hsum_float_8, then the minimums
     }

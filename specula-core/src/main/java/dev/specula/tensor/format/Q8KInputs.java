@@ -19,7 +19,7 @@ final class Q8KInputs {
     float[] d = new float[0];
     int[] bsums = new int[0];
     /** The sums of each sub-block of 32, for the minimum terms of Q4_K and Q5_K. */
-    int[] sums32 = new int[0];
+    float[] sums32 = new float[0];
 
     /** This thread's inputs, quantized from {@code batch} raw inputs of {@code cols} values (reused arrays). */
     static Q8KInputs of(float[] x, int batch, int cols) {
@@ -31,7 +31,7 @@ final class Q8KInputs {
         if (d.length < blocks) {
             d = new float[blocks];
             q = new float[blocks * QK];
-            sums32 = new int[blocks * 8];
+            sums32 = new float[blocks * 8];
             bsums = new int[blocks * 16];
         }
         for (int b = 0; b < blocks; b++) block(x, b);
@@ -54,7 +54,7 @@ final class Q8KInputs {
             d[b] = 0f;
             java.util.Arrays.fill(q, o, o + QK, 0f);
             java.util.Arrays.fill(bsums, 16 * b, 16 * b + 16, 0);
-            java.util.Arrays.fill(sums32, 8 * b, 8 * b + 8, 0);
+            java.util.Arrays.fill(sums32, 8 * b, 8 * b + 8, 0f);
             return;
         }
         float iscale = -127f / max;

@@ -236,10 +236,14 @@ class BlockFormatsTest {
         float[] scalar = new float[16];
         float[] vector = new float[16];
         for (int b = 0; b < 50; b++) {
-            Q4_K.scalesMins(q4, (long) b * Q4_K.BYTES, scalar);
+            long q4Block = (long) b * Q4_K.BYTES;
+            float d = Lanes.half(q4, q4Block), dmin = Lanes.half(q4, q4Block + 2);
             float[] unpacked = new float[16];
-            Q4_K.scalesMins16(q4, (long) b * Q4_K.BYTES, unpacked);
-            assertThat(unpacked).isEqualTo(scalar);
+            for (float[] factors : new float[][] {{d, dmin}, {1f, 1f}}) { // the float and the llama-order kernels' use
+                Q4_K.scalesMins(q4, q4Block, scalar, factors[0], factors[1]);
+                Q4_K.scalesMins16(q4, q4Block, unpacked, factors[0], factors[1]);
+                assertThat(unpacked).isEqualTo(scalar);
+            }
             long block = (long) b * Q3_K.BYTES;
             Q3_K.scales(q3, block, vector);
             for (int j = 0; j < 16; j++) scalar[j] = Lanes.half(q3, block + 108) * Q3_K.scale(q3, block + 96, j);
