@@ -30,6 +30,8 @@ final class KScratch {
      */
     final float[] parts = new float[32];
     final int[] intParts = new int[32];
+    /** Q6_K: each of a super-block's 16 scales times the input's sum over its 16 values. */
+    final int[] offsets = new int[16];
     private float[] sums = new float[0];
     private float[] rounded = new float[0];
     private final float[] lanes = new float[16];

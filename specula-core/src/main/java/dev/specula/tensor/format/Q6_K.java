@@ -121,13 +121,17 @@ public final class Q6_K extends KQuantFormat {
     @Override
     float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
         float[] xq = in.q, sc = scratch.scales;
-        int[] bsums = in.bsums, lanes = scratch.intParts;
+        int[] bsums = in.bsums, lanes = scratch.intParts, offsets = scratch.offsets;
         float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
             float d = Lanes.half(data, block + 208) * in.d[i];
             int xo = QK * i, so = 16 * i;
-            // the 16 scales, unpacked with vectors and broadcast from memory (see KScratch)
-            for (int j = 0; j < 16; j += N) Lanes.toFloat(Lanes.signedBytes(data, block + 192 + j)).intoArray(sc, j);
+            // the 16 scales as floats, to broadcast from memory (see KScratch), and times the input's sums per 16
+            for (int j = 0; j < 16; j += N) {
+                IntVector s = Lanes.signedBytes(data, block + 192 + j);
+                Lanes.toFloat(s).intoArray(sc, j);
+                s.mul(IntVector.fromArray(Lanes.I, bsums, so + j)).intoArray(offsets, j);
+            }
             for (int l = 0; l < 32; l += N) { // values l.. of every sub-block of 32
                 FloatVector lane = FloatVector.zero(F), high = FloatVector.zero(F); // two chains, for speed
                 // quarters j and j + 2 of each half share their low bytes (low and high nibbles), as in dot
@@ -145,22 +149,22 @@ public final class Q6_K extends KQuantFormat {
                 }
                 ((IntVector) lane.add(high).convert(VectorOperators.F2I, 0)).intoArray(lanes, l);
             }
-            a0 = Math.fma(d, lane(lanes, 0, sc, bsums, so), a0);
-            a1 = Math.fma(d, lane(lanes, 1, sc, bsums, so), a1);
-            a2 = Math.fma(d, lane(lanes, 2, sc, bsums, so), a2);
-            a3 = Math.fma(d, lane(lanes, 3, sc, bsums, so), a3);
-            a4 = Math.fma(d, lane(lanes, 4, sc, bsums, so), a4);
-            a5 = Math.fma(d, lane(lanes, 5, sc, bsums, so), a5);
-            a6 = Math.fma(d, lane(lanes, 6, sc, bsums, so), a6);
-            a7 = Math.fma(d, lane(lanes, 7, sc, bsums, so), a7);
+            a0 = Math.fma(d, lane(lanes, offsets, 0), a0);
+            a1 = Math.fma(d, lane(lanes, offsets, 1), a1);
+            a2 = Math.fma(d, lane(lanes, offsets, 2), a2);
+            a3 = Math.fma(d, lane(lanes, offsets, 3), a3);
+            a4 = Math.fma(d, lane(lanes, offsets, 4), a4);
+            a5 = Math.fma(d, lane(lanes, offsets, 5), a5);
+            a6 = Math.fma(d, lane(lanes, offsets, 6), a6);
+            a7 = Math.fma(d, lane(lanes, offsets, 7), a7);
         }
         return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)); // ggml's hsum_float_8
     }
 
-    /** llama.cpp's lane m of a super-block, as a float: its four parts less the offset, in int. */
-    private static float lane(int[] lanes, int m, float[] sc, int[] bsums, int so) {
-        int offset = (int) sc[2 * m] * bsums[so + 2 * m] + (int) sc[2 * m + 1] * bsums[so + 2 * m + 1];
-        return (float) (lanes[4 * m] + lanes[4 * m + 1] + lanes[4 * m + 2] + lanes[4 * m + 3] - 32 * offset);
+    /** llama.cpp's lane m of a super-block, as a float: its four parts less 32·(sc_2m·Σx_2m + sc_2m+1·Σx_2m+1), in int. */
+    private static float lane(int[] lanes, int[] offsets, int m) {
+        return (float) (lanes[4 * m] + lanes[4 * m + 1] + lanes[4 * m + 2] + lanes[4 * m + 3]
+                - 32 * (offsets[2 * m] + offsets[2 * m + 1]));
     }
 
     /**
