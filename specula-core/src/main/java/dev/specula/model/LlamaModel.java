@@ -284,19 +284,16 @@ public final class LlamaModel implements LanguageModel {
             // a few heads over a short prefix cost less than waking the pool (as Product inlines small products)
             if ((long) c.headCount() * n * (start + n) * c.headSize() < ATTENTION_INLINE_WORK) attendHeads(0, c.headCount());
             else pool.forRange(c.headCount(), attentionTask);
-            int rows = n;
+            int rows = n, productRows = n;
             if (l == layers.length - 1) {
                 rows = outputs;
                 if (rows == 0) break;
-            }
-            // over all n rows even in the last block, as llama.cpp selects its output rows only after this
-            // product: where its batched kernels add in another order for some rows of a batch (Q4_K), the
-            // values of the rows kept depend on the batch they came in
-            multiply(layer.wo(), att, n, xb2, each);
-            if (rows < n) {
-                System.arraycopy(xb2, (n - rows) * dim, xb2, 0, rows * dim);
+                productRows = lastProductRows(n, outputs);
+                System.arraycopy(att, (n - productRows) * c.queryLength(), att, 0, productRows * c.queryLength());
                 System.arraycopy(x, (n - rows) * dim, x, 0, rows * dim);
             }
+            multiply(layer.wo(), att, productRows, xb2, each);
+            if (productRows > rows) System.arraycopy(xb2, (productRows - rows) * dim, xb2, 0, rows * dim);
             VectorOps.add(xb2, x, rows * dim);
 
             for (int i = 0; i < rows; i++) VectorOps.rmsNorm(x, i * dim, layer.ffnNorm(), eps, xb, i * dim);
@@ -307,6 +304,18 @@ public final class LlamaModel implements LanguageModel {
             VectorOps.add(xb2, x, rows * dim);
         }
         cache.advance(n);
+    }
+
+    /**
+     * How many of the last block's {@code n} rows its attention output product takes so that its {@code outputs}
+     * rows get llama.cpp's values: llama.cpp selects its output rows only after that product, and its batched
+     * kernels add some rows of a batch in another order than others (Q4_K: the last {@code n % 4} as one-input
+     * rows; F16: a batch of one alone). So the product keeps each output row's place in that pattern: the same
+     * count modulo 4, and more than one row when {@code n} is. Few rows, so that it stays below the shared tiles.
+     */
+    static int lastProductRows(int n, int outputs) {
+        int rows = outputs + (n - outputs) % 4;
+        return rows == 1 && n > 1 ? Math.min(n, 5) : rows;
     }
 
     /**
