@@ -3,13 +3,13 @@ package dev.specula.tensor.format;
 /**
  * Raw inputs quantized as llama.cpp's x86 build quantizes them for K-quant weights ({@code quantize_row_q8_K},
  * a jump to the scalar {@code quantize_row_q8_K_ref}): per 256 values the float scale {@code d}, the 256 values
- * {@code q} (-127..127), the 16 sums of each run of 16 q and the 8 of each run of 32.
+ * {@code q} (-127..127), the 16 sums of each run of 16 q and the 8 of each run of 32. The products of {@link Q4_K},
+ * {@link Q5_K} and {@link Q6_K} add these integers as llama.cpp does; the floats {@link InputRounding#Q8_K} writes
+ * ({@code q * d}, rounded) cannot give {@code d} back exactly.
  *
- * <p>The kernels take {@code q} as floats and add the integer products {@code q_w·q·scale} in float lanes: each
- * product and each partial sum is an integer below 2^24, so float adds them exactly, in any order, and float
- * multiply-adds ran them about twice as fast as int multiplies. Where a sum could pass 2^24 they add in int. The products
- * of {@link Q4_K}, {@link Q5_K} and {@link Q6_K} add these integers as llama.cpp does; the floats
- * {@link InputRounding#Q8_K} writes ({@code q * d}, rounded) cannot give {@code d} back exactly.
+ * <p>{@code q} is kept as floats: the kernels add the integer products {@code q_w·q·scale} in float lanes wherever
+ * every partial sum is an integer below 2^24, which float adds exactly in any order, and about twice as fast as
+ * int multiplies; where a sum could pass 2^24 they add in int.
  */
 final class Q8KInputs {
     static final int QK = 256;
