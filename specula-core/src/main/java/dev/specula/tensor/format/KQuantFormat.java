@@ -17,6 +17,25 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
     /** The fused dot over {@code n} values, with the input's sub-block sums starting at {@code sums[sums0]}. */
     abstract float dot(MemorySegment data, long index, float[] x, int xOffset, int n, float[] sums, int sums0, float[] scales);
 
+    /** Whether products go through {@link #llamaDot} on inputs they quantize themselves (Q4_K, Q5_K, Q6_K). */
+    boolean addsInLlamaOrder() {
+        return false;
+    }
+
+    /**
+     * One row's product with one input in llama.cpp's order: {@code blocks} super-blocks from byte {@code block}
+     * with input super-blocks {@code first..} of {@code in}. {@code gemm}: llama.cpp would run this input through
+     * its batched kernel (only Q4_K's adds in another order there).
+     */
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public InputRounding inputRounding() {
+        return addsInLlamaOrder() ? InputRounding.NONE : InputRounding.Q8_K;
+    }
+
     @Override
     public final float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
         KScratch scratch = KScratch.get();
@@ -27,6 +46,48 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
     @Override
     public final void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                                  float[] x, int batch, float[] out, int outStride) {
+        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
+        else floatRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+    }
+
+    @Override
+    public final void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                                  float[] x, int batch, float[] out, int outStride) {
+        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, x, batch, out, outStride, true);
+        else floatRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+    }
+
+    /**
+     * Each input through {@link #llamaDot}, row by row (the row stays in L1 across inputs). {@code batched}: a
+     * prompt's product, where llama.cpp sends the first 4·⌊batch/4⌋ inputs of a batch of 4 or more through its
+     * batched kernel (ggml's {@code forward_mul_mat} on repacked weights) and the rest, like every input of a pass
+     * that must equal one-token decoding, through the one-input kernel. Batches of
+     * {@link TensorFormat#SHARED_TILE_BATCH} and more keep the shared float tiles for speed (the fixtures' prompts
+     * are shorter; a long prompt's values then differ from llama.cpp's in the last bits).
+     */
+    private void llamaRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride, boolean batched) {
+        KScratch scratch = KScratch.get();
+        if (TensorFormat.sharesTiles(batch, cols)) {
+            float[] rounded = scratch.rounded(batch * cols);
+            InputRounding.Q8_K.round(x, batch * cols, rounded);
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
+            return;
+        }
+        Q8KInputs in = Q8KInputs.of(x, batch, cols);
+        int blocks = cols / Q8KInputs.QK;
+        int gemmInputs = batched && batch >= 4 ? batch - batch % 4 : 0;
+        for (int r = rowStart; r < rowEnd; r++) {
+            long block = (long) r * blocks * type().typeSize();
+            for (int b = 0; b < batch; b++) {
+                out[b * outStride + r] = llamaDot(data, block, in, b * blocks, blocks, b < gemmInputs, scratch);
+            }
+        }
+    }
+
+    /** The float kernel over inputs rounded by {@link InputRounding#Q8_K} (Q2_K, Q3_K). */
+    private void floatRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                           float[] x, int batch, float[] out, int outStride) {
         if (TensorFormat.sharesTiles(batch, cols)) {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
             return;

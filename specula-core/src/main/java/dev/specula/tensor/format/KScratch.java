@@ -22,7 +22,18 @@ final class KScratch {
      * 16..31, the kernel's 16 logical lanes ({@link Lanes}) as its parts finish.
      */
     final float[] scales = new float[32];
+    /**
+     * The parts of llama.cpp's 8 integer lanes in a Q5_K/Q6_K {@link KQuantFormat#llamaDot}: its lane m takes values
+     * 32s + 4m .. 32s + 4m + 3 of every sub-block s of 32; the kernels load values l .. l+N-1 of each sub-block
+     * into N vector lanes, store them at {@code l..}, and sum entries 4m .. 4m+3 (exactly: in int, or in float
+     * below 2^24). So the vector width changes nothing.
+     */
+    final float[] parts = new float[32];
+    final int[] intParts = new int[32];
+    /** Q6_K: each of a super-block's 16 scales times the input's sum over its 16 values. */
+    final int[] offsets = new int[16];
     private float[] sums = new float[0];
+    private float[] rounded = new float[0];
     private final float[] lanes = new float[16];
 
     static KScratch get() {
@@ -59,6 +70,12 @@ final class KScratch {
         float[] s = sumsBuffer(batch * n / 16);
         for (int i = 0; i < batch * n / 16; i++) s[i] = LaneSum.of16(x, xOffset + 16 * i);
         return s;
+    }
+
+    /** Room for {@code n} inputs rounded through {@link InputRounding#Q8_K}. */
+    float[] rounded(int n) {
+        if (rounded.length < n) rounded = new float[n];
+        return rounded;
     }
 
     private float[] sumsBuffer(int n) {

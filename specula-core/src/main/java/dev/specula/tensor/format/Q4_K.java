@@ -99,6 +99,62 @@ public final class Q4_K extends KQuantFormat {
         return LaneSum.of16(sc, 16);
     }
 
+    @Override
+    boolean addsInLlamaOrder() {
+        return true;
+    }
+
+    /**
+     * llama.cpp's x86 build repacks Q4_K matrices whose row count is a multiple of 8 (every one the fixtures hold)
+     * and multiplies them with {@code ggml_gemv_q4_K_8x8_q8_K} (one input) or {@code ggml_gemm_q4_K_8x8_q8_K}
+     * (batched). Both take, per super-block, the integer sums {@code I_j = sc_j · Σ q·x} and {@code M_j = m_j ·
+     * Σ x} over sub-blocks j, exact, and keep the minimum term in its own accumulator, subtracted at the end. The
+     * one-input kernel converts {@code Σ_j I_j} once per super-block, {@code acc = fma(I, d·d_x, acc)}; the
+     * batched one converts each pair {@code I_2p + I_2p+1}, four multiply-adds per super-block ({@code gemm}).
+     *
+     * <p>The integer sums are taken in float lanes, where they are exact (see {@link Q8KInputs}): a lane holds at
+     * most a quarter of a super-block's values, at most 64·15·127·63 ≈ 7.7e6 in all, below 2^24; the lanes are
+     * then added in int. So neither their order nor the vector width matters.
+     */
+    @Override
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q, sums = in.sums32, sc = scratch.scales;
+        float acc = 0f, accMin = 0f;
+        for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
+            float dx = in.d[i];
+            float d = Lanes.half(data, block) * dx;
+            float dmin = Lanes.half(data, block + 2) * dx;
+            scalesAndMins(data, block, sc, 1f, 1f); // sc_j, then m_j, as they are
+            int xo = QK * i, so = 8 * i;
+            FloatVector sum = FloatVector.zero(F);
+            for (int g = 0; g < 4; g++) { // sub-blocks 2g (low nibbles) and 2g + 1 (high nibbles)
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += N) {
+                    IntVector q = Lanes.bytes(data, block + 16 + 32 * g + l);
+                    lo = Lanes.toFloat(q.and(0xf)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lo);
+                    hi = Lanes.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), hi);
+                }
+                if (gemm) {
+                    FloatVector pair = lo.fma(FloatVector.broadcast(F, sc[2 * g]), hi.mul(sc[2 * g + 1]));
+                    float pairMin = sc[8 + 2 * g] * sums[so + 2 * g] + sc[9 + 2 * g] * sums[so + 2 * g + 1];
+                    int total = ((IntVector) pair.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+                    acc = Math.fma((float) total, d, acc);
+                    accMin = Math.fma(pairMin, dmin, accMin);
+                } else {
+                    sum = hi.fma(FloatVector.broadcast(F, sc[2 * g + 1]), lo.fma(FloatVector.broadcast(F, sc[2 * g]), sum));
+                }
+            }
+            if (!gemm) {
+                float sumMin = 0f; // Σ m_j·Σx_j, exact: at most 8·63·32·127 ≈ 2e6
+                for (int j = 0; j < 8; j++) sumMin += sc[8 + j] * sums[so + j];
+                int total = ((IntVector) sum.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
+                acc = Math.fma((float) total, d, acc);
+                accMin = Math.fma(sumMin, dmin, accMin);
+            }
+        }
+        return acc - accMin;
+    }
+
     /** The 512-bit constants of the 16-lane path, made only where that path runs (N = 16). */
     private static final class Wide {
         static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
@@ -124,28 +180,31 @@ public final class Q4_K extends KQuantFormat {
      * {@link KScratch#sums}. It takes and returns no vector, which C2 would box when it does not inline it.
      */
     static void scalesAndMins(MemorySegment data, long block, float[] sc) {
-        if (N == 16) scalesMins16(data, block, sc);
-        else scalesMins(data, block, sc);
+        scalesAndMins(data, block, sc, Lanes.half(data, block), Lanes.half(data, block + 2));
+    }
+
+    /** The same with the factors {@code d} and {@code dmin} given: 1 and 1 unpack the 6-bit fields as they are. */
+    static void scalesAndMins(MemorySegment data, long block, float[] sc, float d, float dmin) {
+        if (N == 16) scalesMins16(data, block, sc, d, dmin);
+        else scalesMins(data, block, sc, d, dmin);
     }
 
     /**
      * {@code d·sc_j} in lanes 0..7 and {@code dmin·m_j} in lanes 8..15 for the block at {@code block}: the
      * 6-bit fields of {@link #scales} and {@link #mins} taken apart in one 16-lane int vector.
      */
-    static void scalesMins16(MemorySegment data, long block, float[] out) {
+    static void scalesMins16(MemorySegment data, long block, float[] out, float d, float dmin) {
         // 16 bytes from the 12-byte scale field on: the 4 beyond it are quants, and no lane reads them
         IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 4,
                 ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, Wide.I16, 0);
         IntVector low = q.rearrange(Wide.LOW_BYTE).lanewise(VectorOperators.LSHR, Wide.LOW_SHIFT).and(Wide.LOW_MASK);
         IntVector top = q.rearrange(Wide.TOP_BYTE).lanewise(VectorOperators.LSHR, 2).and(Wide.TOP_MASK);
-        FloatVector factor = FloatVector.broadcast(Wide.F16, Lanes.half(data, block)).blend(Lanes.half(data, block + 2), Wide.MIN_LANES);
+        FloatVector factor = FloatVector.broadcast(Wide.F16, d).blend(dmin, Wide.MIN_LANES);
         ((FloatVector) low.or(top).convert(VectorOperators.I2F, 0)).mul(factor).intoArray(out, 0);
     }
 
     /** {@link #scalesMins16} for narrower vectors, into {@code out[0..16)}. */
-    static void scalesMins(MemorySegment data, long block, float[] out) {
-        float d = Lanes.half(data, block);
-        float dmin = Lanes.half(data, block + 2);
+    static void scalesMins(MemorySegment data, long block, float[] out, float d, float dmin) {
         long scales = scales(data, block + 4);
         long mins = mins(data, block + 4);
         for (int j = 0; j < 8; j++) {

@@ -101,6 +101,58 @@ public final class Q5_K extends KQuantFormat {
         return LaneSum.of16(sc, 16);
     }
 
+    @Override
+    boolean addsInLlamaOrder() {
+        return true;
+    }
+
+    /**
+     * The order of llama.cpp's x86 {@code ggml_vec_dot_q5_K_q8_K} (Q5_K is never repacked on x86): 8 integer
+     * lanes, lane m holding values 32s + 4m .. 32s + 4m + 3 of every sub-block s, each times its sub-block's
+     * scale, exact; per super-block {@code acc_m = fma(d·d_x, lane m, acc_m)}; the minimum term as its own
+     * scalar {@code fma(-d_x·dmin, Σ m_s·Σ x, mins)}; at the end the lanes summed as ggml's {@code hsum_float_8},
+     * plus the minimum term. Vector lane i of part l holds values l + i of every sub-block, summed in fours
+     * after ({@link KScratch#parts}); all of it is exact in float (see {@link Q8KInputs}), a lane of llama.cpp's
+     * being at most 32·63·31·127 ≈ 7.9e6, below 2^24.
+     */
+    @Override
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q, lanes = scratch.parts, sums = in.sums32, sc = scratch.scales;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f, minTerm = 0f;
+        for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
+            float dx = in.d[i];
+            float d = dx * Lanes.half(data, block);
+            float dmin = -dx * Lanes.half(data, block + 2);
+            Q4_K.scalesAndMins(data, block, sc, 1f, 1f); // sc_j, then m_j, as they are
+            int xo = QK * i, so = 8 * i;
+            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block
+                IntVector h = Lanes.bytes(data, block + 16 + l).lanewise(VectorOperators.LSHL, 4);
+                FloatVector lane = FloatVector.zero(F), odd = FloatVector.zero(F); // two chains, for speed
+                for (int g = 0; g < 4; g++) { // sub-blocks 2g and 2g + 1
+                    IntVector q = Lanes.bytes(data, block + 48 + 32 * g + l);
+                    // bit 2g of the high-bit byte to bit 4 (low nibbles), bit 2g+1 to bit 4 (high nibbles)
+                    IntVector q0 = q.and(0xf).or(h.lanewise(VectorOperators.LSHR, 2 * g).and(0x10));
+                    IntVector q1 = q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x10));
+                    lane = Lanes.toFloat(q0).mul(sc[2 * g]).fma(FloatVector.fromArray(F, xq, xo + 64 * g + l), lane);
+                    odd = Lanes.toFloat(q1).mul(sc[2 * g + 1]).fma(FloatVector.fromArray(F, xq, xo + 64 * g + 32 + l), odd);
+                }
+                lane.add(odd).intoArray(lanes, l);
+            }
+            a0 = Math.fma(d, (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), a0);
+            a1 = Math.fma(d, (lanes[4] + lanes[5]) + (lanes[6] + lanes[7]), a1);
+            a2 = Math.fma(d, (lanes[8] + lanes[9]) + (lanes[10] + lanes[11]), a2);
+            a3 = Math.fma(d, (lanes[12] + lanes[13]) + (lanes[14] + lanes[15]), a3);
+            a4 = Math.fma(d, (lanes[16] + lanes[17]) + (lanes[18] + lanes[19]), a4);
+            a5 = Math.fma(d, (lanes[20] + lanes[21]) + (lanes[22] + lanes[23]), a5);
+            a6 = Math.fma(d, (lanes[24] + lanes[25]) + (lanes[26] + lanes[27]), a6);
+            a7 = Math.fma(d, (lanes[28] + lanes[29]) + (lanes[30] + lanes[31]), a7);
+            float sumMin = 0f; // Σ m_s·Σx_s, exact: at most 8·63·32·127 ≈ 2e6
+            for (int s = 0; s < 8; s++) sumMin += sc[8 + s] * sums[so + s];
+            minTerm = Math.fma(dmin, sumMin, minTerm);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + minTerm; // ggml's hsum_float_8, then the minimums
+    }
+
     /**
      * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
      * inputs): a batched kernel that added in another order would change logits in the last bits between

@@ -102,6 +102,71 @@ public final class Q6_K extends KQuantFormat {
         return LaneSum.of16(sc, 16);
     }
 
+    @Override
+    boolean addsInLlamaOrder() {
+        return true;
+    }
+
+    /**
+     * The order of llama.cpp's x86 {@code ggml_vec_dot_q6_K_q8_K} as its binary runs it (Q6_K is never repacked
+     * on x86): 8 integer lanes, lane m holding {@code sc·q·x} of values 32s + 4m .. 32s + 4m + 3 of every
+     * sub-block s of 32, exact, less the offset {@code 32·(sc_2m·Σx_2m + sc_2m+1·Σx_2m+1)} of the 16-value
+     * blocks 2m and 2m + 1 (not the values in the lane: the binary subtracts it that way); per super-block
+     * {@code acc_m = fma(d·d_x, lane m, acc_m)}; at the end ggml's {@code hsum_float_8}.
+     *
+     * <p>Vector lane i of part l holds values l + i of every sub-block, in float, exact (see {@link Q8KInputs}:
+     * at most 8·128·63·127 ≈ 8.2e6, below 2^24); a lane of llama.cpp's, four of them, can pass 2^24, so they are
+     * summed in int ({@link KScratch#parts}).
+     */
+    @Override
+    float llamaDot(MemorySegment data, long block, Q8KInputs in, int first, int blocks, boolean gemm, KScratch scratch) {
+        float[] xq = in.q, sc = scratch.scales;
+        int[] bsums = in.bsums, lanes = scratch.intParts, offsets = scratch.offsets;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+        for (int k = 0, i = first; k < blocks; k++, i++, block += BYTES) {
+            float d = Lanes.half(data, block + 208) * in.d[i];
+            int xo = QK * i, so = 16 * i;
+            // the 16 scales as floats, to broadcast from memory (see KScratch), and times the input's sums per 16
+            for (int j = 0; j < 16; j += N) {
+                IntVector s = Lanes.signedBytes(data, block + 192 + j);
+                Lanes.toFloat(s).intoArray(sc, j);
+                s.mul(IntVector.fromArray(Lanes.I, bsums, so + j)).intoArray(offsets, j);
+            }
+            for (int l = 0; l < 32; l += N) { // values l.. of every sub-block of 32
+                FloatVector lane = FloatVector.zero(F), high = FloatVector.zero(F); // two chains, for speed
+                // quarters j and j + 2 of each half share their low bytes (low and high nibbles), as in dot
+                for (int h = 0; h < 2; h++) {
+                    for (int j = 0; j < 2; j++) {
+                        int s = 8 * h + 2 * j + (l >> 4); // the scale of values l.. of sub-block 4h + j
+                        IntVector a = Lanes.bytes(data, block + 64 * h + 32 * j + l);
+                        IntVector hb = Lanes.bytes(data, block + 128 + 32 * h + l).lanewise(VectorOperators.LSHR, 2 * j);
+                        IntVector q0 = a.and(0xf).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
+                        IntVector q1 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
+                        int xi = xo + 128 * h + 32 * j + l;
+                        lane = Lanes.toFloat(q0).mul(sc[s]).fma(FloatVector.fromArray(F, xq, xi), lane);
+                        high = Lanes.toFloat(q1).mul(sc[s + 4]).fma(FloatVector.fromArray(F, xq, xi + 64), high);
+                    }
+                }
+                ((IntVector) lane.add(high).convert(VectorOperators.F2I, 0)).intoArray(lanes, l);
+            }
+            a0 = Math.fma(d, lane(lanes, offsets, 0), a0);
+            a1 = Math.fma(d, lane(lanes, offsets, 1), a1);
+            a2 = Math.fma(d, lane(lanes, offsets, 2), a2);
+            a3 = Math.fma(d, lane(lanes, offsets, 3), a3);
+            a4 = Math.fma(d, lane(lanes, offsets, 4), a4);
+            a5 = Math.fma(d, lane(lanes, offsets, 5), a5);
+            a6 = Math.fma(d, lane(lanes, offsets, 6), a6);
+            a7 = Math.fma(d, lane(lanes, offsets, 7), a7);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)); // ggml's hsum_float_8
+    }
+
+    /** llama.cpp's lane m of a super-block, as a float: its four parts less 32·(sc_2m·Σx_2m + sc_2m+1·Σx_2m+1), in int. */
+    private static float lane(int[] lanes, int[] offsets, int m) {
+        return (float) (lanes[4 * m] + lanes[4 * m + 1] + lanes[4 * m + 2] + lanes[4 * m + 3]
+                - 32 * (offsets[2 * m] + offsets[2 * m + 1]));
+    }
+
     /**
      * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
      * inputs): a batched kernel that added in another order would change logits in the last bits between

@@ -137,7 +137,7 @@ class BlockFormatsTest {
             f.dequantize(data, 0, w, 0, w.length);
             for (int batch = 1; batch <= 16; batch++) {
                 // products compute with their inputs rounded as llama.cpp rounds them (some kernels add in its
-                // order over those), and take them so rounded unless they round them themselves (Q4_1, Q5_1)
+                // order over those), and take them so rounded unless they round them themselves (Q4_1, Q5_1, Q4_K..Q6_K)
                 float[] raw = gaussian(batch * cols, rnd);
                 float[] x = InputRounding.of(type).round(raw, batch * cols, new float[batch * cols]);
                 float[] in = f.inputRounding() == InputRounding.NONE ? raw : x;
@@ -156,7 +156,7 @@ class BlockFormatsTest {
                         double magnitude = 0;
                         for (int i = 0; i < cols; i++) magnitude += Math.abs(w[r * cols + i] * x[b * cols + i]);
                         float expected = f.dotScalar(data, (long) r * cols, x, b * cols, cols);
-                        if (in == raw) expected += q8_1SumCorrection(type, data, r, cols, raw, x, b);
+                        if (InputRounding.of(type) == InputRounding.Q8_1) expected += q8_1SumCorrection(type, data, r, cols, raw, x, b);
                         assertThat(got).as("%s rows=%d cols=%d batch=%d b=%d r=%d", type, rows, cols, batch, b, r)
                                 .isCloseTo(expected, within((float) (3e-5 * magnitude)));
                     }
@@ -236,10 +236,14 @@ class BlockFormatsTest {
         float[] scalar = new float[16];
         float[] vector = new float[16];
         for (int b = 0; b < 50; b++) {
-            Q4_K.scalesMins(q4, (long) b * Q4_K.BYTES, scalar);
+            long q4Block = (long) b * Q4_K.BYTES;
+            float d = Lanes.half(q4, q4Block), dmin = Lanes.half(q4, q4Block + 2);
             float[] unpacked = new float[16];
-            Q4_K.scalesMins16(q4, (long) b * Q4_K.BYTES, unpacked);
-            assertThat(unpacked).isEqualTo(scalar);
+            for (float[] factors : new float[][] {{d, dmin}, {1f, 1f}}) { // the float and the llama-order kernels' use
+                Q4_K.scalesMins(q4, q4Block, scalar, factors[0], factors[1]);
+                Q4_K.scalesMins16(q4, q4Block, unpacked, factors[0], factors[1]);
+                assertThat(unpacked).isEqualTo(scalar);
+            }
             long block = (long) b * Q3_K.BYTES;
             Q3_K.scales(q3, block, vector);
             for (int j = 0; j < 16; j++) scalar[j] = Lanes.half(q3, block + 108) * Q3_K.scale(q3, block + 96, j);

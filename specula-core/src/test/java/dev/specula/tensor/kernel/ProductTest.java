@@ -95,7 +95,7 @@ class ProductTest {
                     .filter(t -> t.getName().startsWith("specula-worker")).toList();
             for (Backend backend : NativeKernels.available() ? List.of(Backend.JAVA, Backend.NATIVE) : List.of(Backend.JAVA)) {
                 Backend.select(backend);
-                GgmlType[] types = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K};
+                GgmlType[] types = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
                 for (GgmlType type : types) {
                     Matrix m = randomMatrix(type, 64, 256, rnd);
                     for (int batch : new int[] {1, 5}) {
