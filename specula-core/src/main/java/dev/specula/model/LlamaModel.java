@@ -5,6 +5,8 @@ import dev.specula.model.LlamaWeights.Layer;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.format.HalfDot;
+import dev.specula.tensor.infra.Libm;
+import dev.specula.tensor.kernel.TiledAttention;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,7 +65,6 @@ public final class LlamaModel implements LanguageModel {
     // Work buffers, one row per position of a batch.
     private final float[] x, xb, q, k, v, att, xb2, hGate, hUp, hidden;
     private final float[] ropeCos, ropeSin;
-    private final float[] scores;
     /** {@link #attendHalf}'s queries rounded to F16 (laid out as {@link #q}), and its softmax max and sum per row and head. */
     private final float[] halfQuery, rowMax, rowSum;
     private final float attentionScale;
@@ -105,7 +106,6 @@ public final class LlamaModel implements LanguageModel {
         hUp = new float[b * c.feedForwardLength()];
         ropeCos = new float[b * c.ropeDimensionCount() / 2];
         ropeSin = new float[b * c.ropeDimensionCount() / 2];
-        scores = new float[c.headCount() * context];
         halfQuery = new float[b * c.queryLength()];
         rowMax = new float[b * c.headCount()];
         rowSum = new float[b * c.headCount()];
@@ -327,8 +327,8 @@ public final class LlamaModel implements LanguageModel {
             float theta = start + i;
             for (int j = 0; j < half; j++) {
                 float angle = config.ropeFreqScale() * (ropeFactors != null ? theta / ropeFactors[j] : theta);
-                ropeCos[i * half + j] = (float) Math.cos(angle);
-                ropeSin[i * half + j] = (float) Math.sin(angle);
+                ropeCos[i * half + j] = Libm.cos(angle); // glibc's cosf and sinf, which ggml calls
+                ropeSin[i * half + j] = Libm.sin(angle);
                 theta *= thetaScale;
             }
         }
@@ -369,37 +369,23 @@ public final class LlamaModel implements LanguageModel {
         }
     }
 
-    /** The tiled kernel for query heads {@code [from, to)} of one kv group, over the whole prefix widened at once. */
+    /**
+     * The tiled kernel ({@link TiledAttention}) for query heads {@code [from, to)} of one kv group, over the whole
+     * prefix widened (and its keys transposed) once; row i sees positions up to its own.
+     */
     private void attendTiled(int from, int to) {
         LlamaConfig c = config;
         int hs = c.headSize();
         int qLen = c.queryLength();
         int positions = attnStart + attnCount;
         Widened w = WIDENED.get().ensure(positions * hs);
-        float[] key = w.keys, value = w.values;
         w.widen(cache, attnLayer, from / c.kvGroups() * hs, c.kvLength(), hs, 0, positions);
+        float[] keysT = w.transposeKeys(positions, hs);
         for (int h = from; h < to; h++) {
-            int s0 = h * cache.capacity();
             for (int i = 0; i < attnCount; i++) {
-                int last = attnStart + i;
                 int qOffset = i * qLen + h * hs;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= last; t++) {
-                    float s = VectorOps.dot(q, qOffset, key, t * hs, hs) * attentionScale;
-                    scores[s0 + t] = s;
-                    if (s > max) max = s;
-                }
-                float sum = 0f;
-                for (int t = 0; t <= last; t++) {
-                    float e = (float) Math.exp(scores[s0 + t] - max);
-                    scores[s0 + t] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                Arrays.fill(att, qOffset, qOffset + hs, 0f);
-                for (int t = 0; t <= last; t++) {
-                    VectorOps.axpy(scores[s0 + t] * inv, value, t * hs, att, qOffset, hs);
-                }
+                TiledAttention.attend(q, qOffset, keysT, 0, positions, w.values, 0, attnStart + i + 1, hs,
+                        attentionScale, att, qOffset, w.tile);
             }
         }
     }
@@ -409,14 +395,24 @@ public final class LlamaModel implements LanguageModel {
 
     /** Per thread: cached keys and values of one kv head as floats, row t at {@code [(t - first) * hs, +hs)}. */
     private static final class Widened {
-        float[] keys = new float[0], values = new float[0];
+        float[] keys = new float[0], values = new float[0], keysT = new float[0];
+        final float[] tile = TiledAttention.scratch();
 
         Widened ensure(int n) {
             if (keys.length < n) {
                 keys = new float[n];
                 values = new float[n];
+                keysT = new float[n];
             }
             return this;
+        }
+
+        /** The first {@code positions} widened keys transposed: component e of key t at {@code [e * positions + t]}. */
+        float[] transposeKeys(int positions, int hs) {
+            for (int t = 0; t < positions; t++) {
+                for (int e = 0; e < hs; e++) keysT[e * positions + t] = keys[t * hs + e];
+            }
+            return keysT;
         }
 
         /** Widens positions {@code [first, end)} of the kv head at {@code kvOffset} (exact, so where it happens changes no bit). */
@@ -439,7 +435,7 @@ public final class LlamaModel implements LanguageModel {
     private static final long ATTENTION_INLINE_WORK = 1L << 14;
 
     /** llama.cpp tiles its flash attention from this many query rows on (GGML_FA_TILE_Q). */
-    private static final int TILED_QUERIES = 64;
+    private static final int TILED_QUERIES = TiledAttention.TILE;
 
     /**
      * ggml's {@code flash_attn_ext_f16_one_chunk} with an F16 cache, for every query row of query heads
@@ -479,11 +475,11 @@ public final class LlamaModel implements LanguageModel {
                         float s = HalfDot.dot(qh, qOffset, key, (t - first) * hs, hs) * attentionScale;
                         float ms = 1f, vs = 1f;
                         if (s > m) {
-                            ms = (float) Math.exp(m - s);
+                            ms = Libm.exp(m - s);
                             m = s;
                             VectorOps.halfScale(acc, qOffset, hs, ms);
                         } else {
-                            vs = (float) Math.exp(s - m);
+                            vs = Libm.exp(s - m);
                         }
                         VectorOps.halfFma(value, (t - first) * hs, vs, acc, qOffset, hs);
                         z = z * ms + vs;

@@ -3,6 +3,7 @@ package dev.specula.vision;
 import dev.specula.gguf.GgufFile;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
+import dev.specula.tensor.kernel.TiledAttention;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -241,8 +242,10 @@ public final class ClipEncoder implements AutoCloseable {
     }
 
     /**
-     * Full (non-causal) multi-head attention, softmax(q·k / sqrt(head)) · v. Each head's keys are first
-     * transposed so that a query's scores come out a vector of keys at a time, with no lane reductions.
+     * Full (non-causal) multi-head attention, softmax(q·k / sqrt(head)) · v, as clip.cpp runs it on the CPU: flash
+     * attention (its AUTO setting resolves to enabled there), with keys and values cast to F16, and since the
+     * tower has at least 64 positions, ggml's tiled kernel ({@link TiledAttention}). Each head's keys are
+     * transposed first so that scores come out a vector of keys at a time.
      */
     private void attention(float[] q, float[] k, float[] v, int nPos, float[] out, Scratch t) {
         int d = config.embedding(), heads = config.heads(), hs = config.headSize();
@@ -253,24 +256,25 @@ public final class ClipEncoder implements AutoCloseable {
                 int base = h * nPos * hs;
                 for (int j = 0; j < nPos; j++) {
                     int src = j * d + h * hs;
-                    System.arraycopy(v, src, values, base + j * hs, hs);
-                    for (int e = 0; e < hs; e++) keysT[base + e * nPos + j] = k[src + e];
+                    for (int e = 0; e < hs; e++) {
+                        values[base + j * hs + e] = half(v[src + e]);
+                        keysT[base + e * nPos + j] = half(k[src + e]);
+                    }
                 }
             }
         });
         pool.forRange(heads * nPos, (start, end) -> {
-            float[] scores = new float[nPos];
+            float[] p = TiledAttention.scratch();
             for (int item = start; item < end; item++) {
                 int h = item / nPos, i = item % nPos;
                 int base = h * nPos * hs, qo = i * d + h * hs;
-                VisionOps.scores(q, qo, keysT, base, hs, nPos, scale, scores);
-                VisionOps.softmax(scores, nPos);
-                java.util.Arrays.fill(out, qo, qo + hs, 0f);
-                for (int j = 0; j < nPos; j++) {
-                    VisionOps.axpy(scores[j], values, base + j * hs, out, qo, hs);
-                }
+                TiledAttention.attend(q, qo, keysT, base, nPos, values, base, nPos, hs, scale, out, qo, p);
             }
         });
+    }
+
+    private static float half(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 
     @Override

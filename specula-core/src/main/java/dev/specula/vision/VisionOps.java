@@ -1,34 +1,44 @@
 package dev.specula.vision;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import dev.specula.tensor.infra.LaneSum;
+import dev.specula.tensor.infra.Libm;
 
 /** The element-wise and per-row operations of the vision tower, each matching ggml's CPU arithmetic. */
 final class VisionOps {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private VisionOps() {}
 
     /**
-     * ggml_norm followed by the affine weight and bias, row by row: mean and variance accumulated in
-     * double like ggml (the squares as float products), then {@code (x - mean) * (1 / sqrt(var + eps)) * w + b}
-     * in float, each step rounded as ggml's separate ops round it.
+     * ggml_norm followed by the affine weight and bias (ggml_mul, ggml_add), row by row, rounded as ggml's CPU
+     * ops round: the mean is a double sum rounded to float, then divided in float; the variance is
+     * ggml_vec_cvar_f32's, whose AVX-512 loop squares 16 centred values at a time, adds each group in
+     * {@code _mm512_reduce_add_ps}'s order ({@link LaneSum#of16}) and accumulates the groups in double (a
+     * tail of fewer than 16 values in double one by one); then {@code (x - mean) * (1 / sqrt(var + eps)) * w + b}.
      */
     static void layerNorm(float[] x, int rows, int width, float[] w, float[] b, float eps, float[] out) {
+        float[] squares = new float[16];
         for (int r = 0; r < rows; r++) {
             int o = r * width;
             double sum = 0;
             for (int i = 0; i < width; i++) sum += x[o + i];
-            float mean = (float) (sum / width);
+            float mean = (float) sum / width;
             double sum2 = 0;
-            for (int i = 0; i < width; i++) {
+            int i = 0;
+            for (; i + 16 <= width; i += 16) {
+                for (int l = 0; l < 16; l++) {
+                    float v = x[o + i + l] - mean;
+                    out[o + i + l] = v;
+                    squares[l] = v * v;
+                }
+                sum2 += LaneSum.of16(squares, 0);
+            }
+            for (; i < width; i++) {
                 float v = x[o + i] - mean;
                 out[o + i] = v;
-                sum2 += v * v; // a float product, widened: (ggml_float)(v*v)
+                sum2 += v * v;
             }
             float scale = 1f / (float) Math.sqrt((float) (sum2 / width) + eps); // 1.0f/sqrtf(variance + eps)
-            for (int i = 0; i < width; i++) {
-                out[o + i] = out[o + i] * scale * w[i] + b[i];
+            for (int j = 0; j < width; j++) {
+                out[o + j] = out[o + j] * scale * w[j] + b[j];
             }
         }
     }
@@ -65,13 +75,14 @@ final class VisionOps {
         }
     }
 
+    /** ggml_gelu_f32, whose {@code 1 + 0.044715·x·x} GCC contracts to one fma (one table entry differs without it). */
     static float geluExact(float x) {
         final float sqrt2OverPi = 0.79788456080286535587989211986876f;
-        return 0.5f * x * (1f + (float) Math.tanh(sqrt2OverPi * x * (1f + 0.044715f * x * x)));
+        return 0.5f * x * (1f + (float) Math.tanh(sqrt2OverPi * x * Math.fma(0.044715f * x, x, 1f)));
     }
 
     static float quickGeluExact(float x) {
-        return x * (1f / (1f + (float) Math.exp(-1.702f * x)));
+        return x * (1f / (1f + Libm.exp(-1.702f * x))); // glibc's expf, as ggml_gelu_quick_f32 calls it
     }
 
     /** ggml's GGML_GELU_FP16 tables: the activation of every half value, rounded to half. */
@@ -88,48 +99,5 @@ final class VisionOps {
             }
             return t;
         }
-    }
-
-    /**
-     * {@code scores[j] = (q · key j) * scale} for {@code n} keys stored transposed: component e of key j
-     * at {@code keysT[base + e * n + j]}. Vectors run over keys, so no lane is ever reduced.
-     */
-    static void scores(float[] q, int qo, float[] keysT, int base, int hs, int n, float scale, float[] scores) {
-        int j = 0;
-        for (int upper = S.loopBound(n); j < upper; j += S.length()) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int e = 0; e < hs; e++) {
-                acc = FloatVector.fromArray(S, keysT, base + e * n + j).fma(FloatVector.broadcast(S, q[qo + e]), acc);
-            }
-            acc.mul(scale).intoArray(scores, j);
-        }
-        for (; j < n; j++) {
-            float sum = 0f; // rounded as a vector lane rounds, so that a key's score does not depend on the width
-            for (int e = 0; e < hs; e++) sum = Math.fma(keysT[base + e * n + j], q[qo + e], sum);
-            scores[j] = sum * scale;
-        }
-    }
-
-    /** In-place softmax of {@code x[0..n)}, the exponentials summed in double as ggml does. */
-    static void softmax(float[] x, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[i]);
-        // scalar exp: the vector EXP is a different function once compiled (SVML) than before, and with
-        // inputs rounded to F16 downstream a last-bit difference must not depend on JIT warm-up
-        for (int j = 0; j < n; j++) x[j] = (float) Math.exp(x[j] - max);
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += x[i];
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) x[i] *= inv;
-    }
-
-    /** {@code y[yo..yo+n) += alpha * x[xo..xo+n)}. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector a = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, x, xo + i).fma(a, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
-        }
-        for (; i < n; i++) y[yo + i] = Math.fma(x[xo + i], alpha, y[yo + i]); // as the vector lanes round
     }
 }

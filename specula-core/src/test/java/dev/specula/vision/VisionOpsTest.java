@@ -10,32 +10,25 @@ import static org.assertj.core.api.Assertions.within;
 class VisionOpsTest {
 
     @Test
-    void transposedKeyScoresAndSoftmaxAgreeWithTheDefinition() {
+    void layerNormCentresAndScalesEachRow() {
         Random rnd = new Random(11);
         for (int trial = 0; trial < 40; trial++) {
-            int hs = 1 + rnd.nextInt(80), n = 1 + rnd.nextInt(70), base = rnd.nextInt(5);
-            float[] q = gaussian(rnd, hs + 3);
-            float[][] keys = new float[n][];
-            float[] keysT = new float[base + hs * n];
-            for (int j = 0; j < n; j++) {
-                keys[j] = gaussian(rnd, hs);
-                for (int e = 0; e < hs; e++) keysT[base + e * n + j] = keys[j][e];
-            }
-            float scale = 1f / (float) Math.sqrt(hs);
-            float[] scores = new float[n];
-            VisionOps.scores(q, 3, keysT, base, hs, n, scale, scores);
-            VisionOps.softmax(scores, n);
-            double[] expected = new double[n];
-            double max = Double.NEGATIVE_INFINITY, sum = 0;
-            for (int j = 0; j < n; j++) {
-                double dot = 0;
-                for (int e = 0; e < hs; e++) dot += (double) q[3 + e] * keys[j][e];
-                expected[j] = dot * scale;
-                max = Math.max(max, expected[j]);
-            }
-            for (int j = 0; j < n; j++) sum += expected[j] = Math.exp(expected[j] - max);
-            for (int j = 0; j < n; j++) {
-                assertThat((double) scores[j]).as("trial %d key %d", trial, j).isCloseTo(expected[j] / sum, within(1e-5));
+            int rows = 1 + rnd.nextInt(4), width = 1 + rnd.nextInt(200);
+            float[] x = gaussian(rnd, rows * width), w = gaussian(rnd, width), b = gaussian(rnd, width);
+            for (int i = 0; i < x.length; i++) x[i] = x[i] * 3 + 5; // an offset the centring must remove
+            float[] out = new float[x.length];
+            VisionOps.layerNorm(x, rows, width, w, b, 1e-5f, out);
+            for (int r = 0; r < rows; r++) {
+                double mean = 0, var = 0;
+                for (int i = 0; i < width; i++) mean += x[r * width + i];
+                mean /= width;
+                for (int i = 0; i < width; i++) var += Math.pow(x[r * width + i] - mean, 2);
+                double inv = 1 / Math.sqrt(var / width + 1e-5);
+                for (int i = 0; i < width; i++) {
+                    double expected = (x[r * width + i] - mean) * inv * w[i] + b[i];
+                    assertThat((double) out[r * width + i]).as("trial %d row %d [%d]", trial, r, i)
+                            .isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
+                }
             }
         }
     }
