@@ -1,7 +1,7 @@
 package dev.specula.model;
 
 import dev.specula.tensor.infra.GgmlExp;
-import dev.specula.tensor.infra.LaneSum;
+import dev.specula.tensor.infra.Libm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -13,35 +13,6 @@ final class VectorOps {
 
     private VectorOps() {}
 
-    /** Summed as 16 lanes whatever the vector width (value i in lane i % 16, then LaneSum's order), so that it gives the same bits on every machine. */
-    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        int upper = n & -16;
-        float sum = 0f;
-        if (upper > 0) {
-            float[] lanes = LaneSum.lanes();
-            for (int p = 0; p < 16; p += S.length()) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = p; i < upper; i += 16) {
-                    acc = FloatVector.fromArray(S, a, aOffset + i).fma(FloatVector.fromArray(S, b, bOffset + i), acc);
-                }
-                acc.intoArray(lanes, p);
-            }
-            sum = LaneSum.of16(lanes, 0);
-        }
-        for (int i = upper; i < n; i++) sum += a[aOffset + i] * b[bOffset + i];
-        return sum;
-    }
-
-    /** {@code y[yOffset..] += alpha * x[xOffset..]} */
-    static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        FloatVector a = FloatVector.broadcast(S, alpha);
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, x, xOffset + i).fma(a, FloatVector.fromArray(S, y, yOffset + i)).intoArray(y, yOffset + i);
-        }
-        for (; i < n; i++) y[yOffset + i] = Math.fma(x[xOffset + i], alpha, y[yOffset + i]); // as the vector lanes round
-    }
-
     /** {@code y[0..n) += x[0..n)} */
     static void add(float[] x, float[] y, int n) {
         int i = 0;
@@ -49,14 +20,6 @@ final class VectorOps {
             FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
         for (; i < n; i++) y[i] += x[i];
-    }
-
-    static void scale(float[] x, int offset, int n, float factor) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            FloatVector.fromArray(S, x, offset + i).mul(factor).intoArray(x, offset + i);
-        }
-        for (; i < n; i++) x[offset + i] *= factor;
     }
 
     /** RMSNorm of one row: {@code out = x / sqrt(mean(x²) + eps) * weight}; the sum of squares runs in double as ggml's does. */
@@ -78,7 +41,7 @@ final class VectorOps {
     /**
      * SwiGLU in place over {@code rows} rows of {@code width}: {@code gate = silu(gate) * up}, as ggml's
      * {@code ggml_vec_swiglu_f32} computes it on AVX-512: 16 values at a time with its polynomial exp
-     * ({@link #expLikeGgml}), the rest of a row with the plain exp.
+     * ({@link GgmlExp}), the rest of a row with glibc's expf ({@link Libm}).
      */
     static void swiglu(float[] gate, float[] up, int rows, int width) {
         int vectorised = width & ~15;
@@ -86,18 +49,13 @@ final class VectorOps {
             int o = r * width;
             for (int i = o; i < o + vectorised; i++) {
                 float g = gate[i];
-                gate[i] = g / (1f + expLikeGgml(0f - g)) * up[i];
+                gate[i] = g / (1f + GgmlExp.of(0f - g)) * up[i];
             }
             for (int i = o + vectorised; i < o + width; i++) {
                 float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+                gate[i] = g / (1f + Libm.exp(-g)) * up[i]; // ggml_silu_f32 calls glibc's expf
             }
         }
-    }
-
-    /** ggml's {@code ggml_v_expf}, so that SiLU rounds as llama.cpp's does ({@link GgmlExp}). */
-    static float expLikeGgml(float x) {
-        return GgmlExp.of(x);
     }
 
     static float half(float v) {
