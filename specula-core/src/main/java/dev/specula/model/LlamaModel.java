@@ -356,15 +356,17 @@ public final class LlamaModel implements LanguageModel {
      * Causal attention for query heads {@code [from, to)} over the cache, each batch row seeing its own
      * prefix, with the arithmetic of llama.cpp's CPU flash attention: a batch of fewer than
      * {@value #TILED_QUERIES} rows (decoding, short prompts) runs its per-query kernel in half precision
-     * ({@link #attendHalf}); larger batches run its tiled kernel, which stays in float.
+     * ({@link #attendHalf}); larger batches run its tiled kernel, which stays in float, when the head size is a
+     * whole number of AVX-512 vectors (16 floats: its {@code DV % GGML_F32_EPR} condition).
      */
     private void attendHeads(int from, int to) {
         int groups = config.kvGroups();
+        boolean tiled = attnCount >= TILED_QUERIES && config.headSize() % 16 == 0;
         // consecutive query heads share a kv head, whose cached rows are widened once for all of them
         for (int h = from; h < to; ) {
             int end = Math.min(to, (h / groups + 1) * groups);
-            if (attnCount < TILED_QUERIES) attendHalf(h, end);
-            else attendTiled(h, end);
+            if (tiled) attendTiled(h, end);
+            else attendHalf(h, end);
             h = end;
         }
     }

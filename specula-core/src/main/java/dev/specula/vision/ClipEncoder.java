@@ -245,8 +245,9 @@ public final class ClipEncoder implements AutoCloseable {
      * Full (non-causal) multi-head attention, softmax(q·k / sqrt(head)) · v, as clip.cpp runs it on the CPU: flash
      * attention (its AUTO setting resolves to enabled there), with keys and values cast to F16, and since the
      * tower has at least 64 positions, ggml's tiled kernel ({@link TiledAttention}). Each head's keys are
-     * transposed first so that scores come out a vector of keys at a time. (A tower of fewer than 64 positions,
-     * which no LLaVA mmproj has, would run ggml's per-query kernel there, with F16 queries and accumulator.)
+     * transposed first so that scores come out a vector of keys at a time. (A tower of fewer than 64 positions, or
+     * with heads not a multiple of 16 wide, would run ggml's per-query kernel there, with F16 queries and
+     * accumulator; LLaVA-1.5's CLIP towers are neither.)
      */
     private void attention(float[] q, float[] k, float[] v, int nPos, float[] out, Scratch t) {
         int d = config.embedding(), heads = config.heads(), hs = config.headSize();
