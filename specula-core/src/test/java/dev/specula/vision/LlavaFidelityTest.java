@@ -43,13 +43,18 @@ import static org.assertj.core.api.Assertions.within;
 class LlavaFidelityTest {
     /**
      * Each top logit within this share of the step's largest logit, as measured (the same at every vector width):
-     * F16 LMs at most 0.070% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 1.38% (Q5_K);
+     * F16 LMs at most 0.070% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 0.94% (Q4_K);
      * {@link Deviations} prints them.
      */
-    private static final float FLOAT_TOLERANCE = 0.0008f, QUANTIZED_TOLERANCE = 0.015f;
+    private static final float FLOAT_TOLERANCE = 0.0008f, QUANTIZED_TOLERANCE = 0.010f;
     private static final float CLEAR_MARGIN = 0.1f;
-    /** LM formats whose products add in llama.cpp's order (as in LlamaFidelityTest): held to its logits exactly. */
-    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q5_0", "q4_1", "q5_1");
+    /**
+     * LM formats whose products add in llama.cpp's order (as in LlamaFidelityTest) and whose recorded image runs
+     * this reproduces (Q5_K and Q6_K within 2e-7 of the largest logit, the others exactly). Q4_K is not among them:
+     * on shapes_160x120 and gray_64x64 llama.cpp, rerun here from the same embeddings, gives Specula's logits bit
+     * for bit and misses the recorded ones by up to 0.94%.
+     */
+    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q5_0", "q4_1", "q5_1", "q5_k", "q6_k");
     private static final float EXACT_TOLERANCE = 1e-6f;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();
