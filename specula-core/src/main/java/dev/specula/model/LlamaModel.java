@@ -5,7 +5,6 @@ import dev.specula.model.LlamaWeights.Layer;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.format.HalfDot;
-import dev.specula.tensor.infra.Libm;
 import dev.specula.tensor.kernel.TiledAttention;
 
 import java.io.IOException;
@@ -327,8 +326,8 @@ public final class LlamaModel implements LanguageModel {
             float theta = start + i;
             for (int j = 0; j < half; j++) {
                 float angle = config.ropeFreqScale() * (ropeFactors != null ? theta / ropeFactors[j] : theta);
-                ropeCos[i * half + j] = Libm.cos(angle); // glibc's cosf and sinf, which ggml calls
-                ropeSin[i * half + j] = Libm.sin(angle);
+                ropeCos[i * half + j] = (float) Math.cos(angle); // ggml calls cosf and sinf (see docs/NUMERICS.md)
+                ropeSin[i * half + j] = (float) Math.sin(angle);
                 theta *= thetaScale;
             }
         }
@@ -477,11 +476,11 @@ public final class LlamaModel implements LanguageModel {
                         float s = HalfDot.dot(qh, qOffset, key, (t - first) * hs, hs) * attentionScale;
                         float ms = 1f, vs = 1f;
                         if (s > m) {
-                            ms = Libm.exp(m - s);
+                            ms = (float) Math.exp(m - s);
                             m = s;
                             VectorOps.halfScale(acc, qOffset, hs, ms);
                         } else {
-                            vs = Libm.exp(s - m);
+                            vs = (float) Math.exp(s - m);
                         }
                         VectorOps.halfFma(value, (t - first) * hs, vs, acc, qOffset, hs);
                         z = z * ms + vs;

@@ -1,7 +1,6 @@
 package dev.specula.model;
 
 import dev.specula.tensor.infra.GgmlExp;
-import dev.specula.tensor.infra.Libm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -41,7 +40,7 @@ final class VectorOps {
     /**
      * SwiGLU in place over {@code rows} rows of {@code width}: {@code gate = silu(gate) * up}, as ggml's
      * {@code ggml_vec_swiglu_f32} computes it on AVX-512: 16 values at a time with its polynomial exp
-     * ({@link GgmlExp}), the rest of a row with glibc's expf ({@link Libm}).
+     * ({@link GgmlExp}), the rest of a row with the scalar exp.
      */
     static void swiglu(float[] gate, float[] up, int rows, int width) {
         int vectorised = width & ~15;
@@ -53,7 +52,7 @@ final class VectorOps {
             }
             for (int i = o + vectorised; i < o + width; i++) {
                 float g = gate[i];
-                gate[i] = g / (1f + Libm.exp(-g)) * up[i]; // ggml_silu_f32 calls glibc's expf
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i]; // ggml_silu_f32 calls the C library's expf
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.specula.vision;
 
 import dev.specula.tensor.infra.LaneSum;
-import dev.specula.tensor.infra.Libm;
 
 /** The element-wise and per-row operations of the vision tower, each matching ggml's CPU arithmetic. */
 final class VisionOps {
@@ -82,7 +81,7 @@ final class VisionOps {
     }
 
     static float quickGeluExact(float x) {
-        return x * (1f / (1f + Libm.exp(-1.702f * x))); // glibc's expf, as ggml_gelu_quick_f32 calls it
+        return x * (1f / (1f + (float) Math.exp(-1.702f * x))); // expf, as ggml_gelu_quick_f32 calls it
     }
 
     /** ggml's GGML_GELU_FP16 tables: the activation of every half value, rounded to half. */

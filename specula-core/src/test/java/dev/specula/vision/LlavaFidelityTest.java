@@ -34,19 +34,21 @@ import static org.assertj.core.api.Assertions.within;
  * logit. (The image embeddings themselves are checked, bit for bit, in {@link ClipEncoderFixtureTest}.)
  *
  * <p>That needs the vision tower bit-exact (clip.cpp's flash attention in ggml's tiled kernel, ggml_norm's
- * variance, the GELU tables) and the LM's image batch too: 64 rows run llama.cpp's tiled attention, RoPE at
- * positions past 19 needs glibc's sinf/cosf, and the prompt's last layer projects every row before it keeps the
- * last (docs/NUMERICS.md). The F16 LM is exact on 7 of its 8 runs; on f16 x gradient_97x131 (and on every
- * diverse-f16 run, text ones included) llama.cpp itself, rerun on this machine from these embeddings, gives
- * what Specula gives, bit for bit, and not the recorded logits, so F16 keeps a measured tolerance.
+ * variance, the GELU tables) and the LM's image batch too: 64 rows run llama.cpp's tiled attention, and the
+ * prompt's last layer projects every row before it keeps the last (docs/NUMERICS.md). Specula takes exp, sin and
+ * cos from Java (correctly rounded) where ggml calls the C library's expf, sinf and cosf, which glibc rounds the
+ * other way for a few arguments (sinf/cosf: about 1.3% of the RoPE angles past position 19); 8-bit rounded
+ * inputs hide that on these runs, F16 ones show it within their measured tolerance. On f16 x gradient_97x131
+ * and on every diverse-f16 run llama.cpp itself, rerun on this machine from the same embeddings, misses the
+ * recorded logits too.
  */
 class LlavaFidelityTest {
     /**
      * Each top logit within this share of the step's largest logit, as measured (the same at every vector width):
-     * F16 LMs at most 0.070% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 0.94% (Q4_K);
+     * F16 LMs at most 0.066% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 0.94% (Q4_K);
      * {@link Deviations} prints them.
      */
-    private static final float FLOAT_TOLERANCE = 0.0008f, QUANTIZED_TOLERANCE = 0.010f;
+    private static final float FLOAT_TOLERANCE = 0.0007f, QUANTIZED_TOLERANCE = 0.010f;
     private static final float CLEAR_MARGIN = 0.1f;
     /**
      * LM formats whose products add in llama.cpp's order (as in LlamaFidelityTest) and whose recorded image runs

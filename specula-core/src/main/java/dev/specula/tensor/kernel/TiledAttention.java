@@ -2,7 +2,6 @@ package dev.specula.tensor.kernel;
 
 import dev.specula.tensor.infra.GgmlExp;
 import dev.specula.tensor.infra.LaneSum;
-import dev.specula.tensor.infra.Libm;
 import dev.specula.tensor.infra.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -52,7 +51,7 @@ public final class TiledAttention {
             for (int j = 0; j < count; j++) tileMax = Math.max(tileMax, p[j]);
             float newMax = Math.max(max, tileMax);
             if (newMax > max) {
-                float ms = Libm.exp(max - newMax);
+                float ms = (float) Math.exp(max - newMax);
                 scale(out, oo, hs, ms);
                 sum *= ms;
             }
