@@ -313,7 +313,8 @@ public final class KernelSourceGenerator {
     private static void q4LanesKernel(Out s, int n) {
         s.line("    private static void group" + n + "(MemorySegment w, long p, int nb, Inputs in, "
                 + join(n, ", ", t -> "int b" + t) + ", float[] lanes) {");
-        s.line("        short[] q = in.q, bias = in.bias;");
+        s.line("        int[] q = in.q;");
+        s.line("        short[] bias = in.bias;");
         s.line("        float[] d = in.d;");
         s.line("        FloatVector " + join(n, ", ", t -> "e" + t + " = FloatVector.zero(F), o" + t + " = FloatVector.zero(F)") + ";");
         s.line("        for (int i = 0; i < nb; i++, p += GROUP_BLOCK) {");
@@ -325,8 +326,11 @@ public final class KernelSourceGenerator {
         s.line("                ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15), n3 = v.lanewise(VectorOperators.LSHR, 12);");
         for (int t = 0; t < n; t++) {
             String k = "k" + t;
-            s.line("                s" + t + " = s" + t + ".add(n0.mul(q[" + k + "]).add(n1.mul(q[" + k + " + 1])))"
-                    + ".add(n2.mul(q[" + k + " + 2]).add(n3.mul(q[" + k + " + 3])));");
+            IntFunction<String> x = j -> "IntVector.broadcast(I, q[" + k + (j == 0 ? "" : " + " + j) + "]).reinterpretAsShorts()";
+            s.line("                s" + t + " = s" + t + ".add(n0.mul(" + x.apply(0) + ")");
+            s.line("                        .add(n1.mul(" + x.apply(1) + ")))");
+            s.line("                        .add(n2.mul(" + x.apply(2) + ")");
+            s.line("                        .add(n3.mul(" + x.apply(3) + ")));");
             s.line("                " + k + " += 4;");
         }
         s.line("            }");
