@@ -11,6 +11,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
@@ -41,8 +42,12 @@ public final class Q4_0Lanes {
     public static final int G = S.length();
     /** Row ranges of a product start at multiples of this (of G at every width). */
     public static final int GRAIN = 32;
-    /** Inputs per kernel call; larger batches run in groups of at most this many, split as evenly as possible. */
-    static final int MAX_T = 6;
+    /**
+     * Inputs per kernel call; larger batches run in groups of at most this many, split as evenly as possible. Five
+     * and six were no faster per input (in cache, one thread: 3 to 6 inputs all about 40 cycles per 1024 products
+     * and input), and each kernel more is one more C2 compilation to wait for when a batch size first appears.
+     */
+    static final int MAX_T = 4;
     private static final int WORD = 2 * G, WORDS = 2 * G;
     /** Bytes per block of a group: G half scales, then 8 words of G int16. */
     static final int GROUP_BLOCK = 18 * G;
@@ -155,7 +160,8 @@ public final class Q4_0Lanes {
         int nb = cols / 32;
         Scratch scratch = SCRATCH.get();
         long bytes = (long) nb * GROUP_BLOCK;
-        if (scratch.group.byteSize() < bytes) scratch.group = MemorySegment.ofArray(new long[(int) ((bytes + 7) / 8)]);
+        // off-heap as the repacked copies are, so that the kernels only ever see one kind of segment
+        if (scratch.group.byteSize() < bytes) scratch.group = Arena.ofAuto().allocate(bytes, 64);
         scratch.inputs.build(x, batch, cols);
         for (int r = rowStart; r < rowEnd; r += G) {
             int n = Math.min(G, rowEnd - r);
@@ -174,9 +180,7 @@ public final class Q4_0Lanes {
                 case 1 -> group1(w, p, nb, in, b0, lanes);
                 case 2 -> group2(w, p, nb, in, b0, b0 + nb, lanes);
                 case 3 -> group3(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, lanes);
-                case 4 -> group4(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, b0 + 3 * nb, lanes);
-                case 5 -> group5(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, b0 + 3 * nb, b0 + 4 * nb, lanes);
-                default -> group6(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, b0 + 3 * nb, b0 + 4 * nb, b0 + 5 * nb, lanes);
+                default -> group4(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, b0 + 3 * nb, lanes);
             }
             for (int t = t0; t < t1; t++) {
                 // lanes [0, G/2) hold the group's even rows, [G/2, G) its odd ones
@@ -413,166 +417,6 @@ public final class Q4_0Lanes {
         e1.intoArray(lanes, 1 * G); o1.intoArray(lanes, 1 * G + G / 2);
         e2.intoArray(lanes, 2 * G); o2.intoArray(lanes, 2 * G + G / 2);
         e3.intoArray(lanes, 3 * G); o3.intoArray(lanes, 3 * G + G / 2);
-    }
-
-    private static void group5(MemorySegment w, long p, int nb, Inputs in, int b0, int b1, int b2, int b3, int b4, float[] lanes) {
-        int[] q = in.q;
-        short[] bias = in.bias;
-        float[] d = in.d;
-        FloatVector e0 = FloatVector.zero(F), o0 = FloatVector.zero(F), e1 = FloatVector.zero(F), o1 = FloatVector.zero(F), e2 = FloatVector.zero(F), o2 = FloatVector.zero(F), e3 = FloatVector.zero(F), o3 = FloatVector.zero(F), e4 = FloatVector.zero(F), o4 = FloatVector.zero(F);
-        for (int i = 0; i < nb; i++, p += GROUP_BLOCK) {
-            ShortVector s0 = ShortVector.broadcast(S, bias[b0 + i]), s1 = ShortVector.broadcast(S, bias[b1 + i]), s2 = ShortVector.broadcast(S, bias[b2 + i]), s3 = ShortVector.broadcast(S, bias[b3 + i]), s4 = ShortVector.broadcast(S, bias[b4 + i]);
-            int k0 = 32 * (b0 + i), k1 = 32 * (b1 + i), k2 = 32 * (b2 + i), k3 = 32 * (b3 + i), k4 = 32 * (b4 + i);
-            for (int k = 0; k < 8; k++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, p + WORDS + (long) WORD * k, ByteOrder.LITTLE_ENDIAN);
-                ShortVector n0 = v.and((short) 15), n1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 15);
-                ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15), n3 = v.lanewise(VectorOperators.LSHR, 12);
-                s0 = s0.add(n0.mul(IntVector.broadcast(I, q[k0]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k0 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k0 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k0 + 3]).reinterpretAsShorts())));
-                k0 += 4;
-                s1 = s1.add(n0.mul(IntVector.broadcast(I, q[k1]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k1 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k1 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k1 + 3]).reinterpretAsShorts())));
-                k1 += 4;
-                s2 = s2.add(n0.mul(IntVector.broadcast(I, q[k2]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k2 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k2 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k2 + 3]).reinterpretAsShorts())));
-                k2 += 4;
-                s3 = s3.add(n0.mul(IntVector.broadcast(I, q[k3]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k3 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k3 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k3 + 3]).reinterpretAsShorts())));
-                k3 += 4;
-                s4 = s4.add(n0.mul(IntVector.broadcast(I, q[k4]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k4 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k4 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k4 + 3]).reinterpretAsShorts())));
-                k4 += 4;
-            }
-            IntVector h = ShortVector.fromMemorySegment(S, w, p, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-            IntVector hE = h.and(0xFFFF), magE = hE.and(0x7FFF), bitsE = magE.lanewise(VectorOperators.LSHL, 13);
-            IntVector signE = hE.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwE = bitsE.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signE)
-                    .blend(bitsE.or(0x7F800000).or(signE), magE.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hO = h.lanewise(VectorOperators.LSHR, 16), magO = hO.and(0x7FFF), bitsO = magO.lanewise(VectorOperators.LSHL, 13);
-            IntVector signO = hO.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwO = bitsO.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signO)
-                    .blend(bitsO.or(0x7F800000).or(signO), magO.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector i0 = s0.reinterpretAsInts();
-            float x0 = d[b0 + i];
-            e0 = ((FloatVector) i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x0), e0);
-            o0 = ((FloatVector) i0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x0), o0);
-            IntVector i1 = s1.reinterpretAsInts();
-            float x1 = d[b1 + i];
-            e1 = ((FloatVector) i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x1), e1);
-            o1 = ((FloatVector) i1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x1), o1);
-            IntVector i2 = s2.reinterpretAsInts();
-            float x2 = d[b2 + i];
-            e2 = ((FloatVector) i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x2), e2);
-            o2 = ((FloatVector) i2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x2), o2);
-            IntVector i3 = s3.reinterpretAsInts();
-            float x3 = d[b3 + i];
-            e3 = ((FloatVector) i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x3), e3);
-            o3 = ((FloatVector) i3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x3), o3);
-            IntVector i4 = s4.reinterpretAsInts();
-            float x4 = d[b4 + i];
-            e4 = ((FloatVector) i4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x4), e4);
-            o4 = ((FloatVector) i4.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x4), o4);
-        }
-        e0.intoArray(lanes, 0 * G); o0.intoArray(lanes, 0 * G + G / 2);
-        e1.intoArray(lanes, 1 * G); o1.intoArray(lanes, 1 * G + G / 2);
-        e2.intoArray(lanes, 2 * G); o2.intoArray(lanes, 2 * G + G / 2);
-        e3.intoArray(lanes, 3 * G); o3.intoArray(lanes, 3 * G + G / 2);
-        e4.intoArray(lanes, 4 * G); o4.intoArray(lanes, 4 * G + G / 2);
-    }
-
-    private static void group6(MemorySegment w, long p, int nb, Inputs in, int b0, int b1, int b2, int b3, int b4, int b5, float[] lanes) {
-        int[] q = in.q;
-        short[] bias = in.bias;
-        float[] d = in.d;
-        FloatVector e0 = FloatVector.zero(F), o0 = FloatVector.zero(F), e1 = FloatVector.zero(F), o1 = FloatVector.zero(F), e2 = FloatVector.zero(F), o2 = FloatVector.zero(F), e3 = FloatVector.zero(F), o3 = FloatVector.zero(F), e4 = FloatVector.zero(F), o4 = FloatVector.zero(F), e5 = FloatVector.zero(F), o5 = FloatVector.zero(F);
-        for (int i = 0; i < nb; i++, p += GROUP_BLOCK) {
-            ShortVector s0 = ShortVector.broadcast(S, bias[b0 + i]), s1 = ShortVector.broadcast(S, bias[b1 + i]), s2 = ShortVector.broadcast(S, bias[b2 + i]), s3 = ShortVector.broadcast(S, bias[b3 + i]), s4 = ShortVector.broadcast(S, bias[b4 + i]), s5 = ShortVector.broadcast(S, bias[b5 + i]);
-            int k0 = 32 * (b0 + i), k1 = 32 * (b1 + i), k2 = 32 * (b2 + i), k3 = 32 * (b3 + i), k4 = 32 * (b4 + i), k5 = 32 * (b5 + i);
-            for (int k = 0; k < 8; k++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, p + WORDS + (long) WORD * k, ByteOrder.LITTLE_ENDIAN);
-                ShortVector n0 = v.and((short) 15), n1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 15);
-                ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15), n3 = v.lanewise(VectorOperators.LSHR, 12);
-                s0 = s0.add(n0.mul(IntVector.broadcast(I, q[k0]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k0 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k0 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k0 + 3]).reinterpretAsShorts())));
-                k0 += 4;
-                s1 = s1.add(n0.mul(IntVector.broadcast(I, q[k1]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k1 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k1 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k1 + 3]).reinterpretAsShorts())));
-                k1 += 4;
-                s2 = s2.add(n0.mul(IntVector.broadcast(I, q[k2]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k2 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k2 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k2 + 3]).reinterpretAsShorts())));
-                k2 += 4;
-                s3 = s3.add(n0.mul(IntVector.broadcast(I, q[k3]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k3 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k3 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k3 + 3]).reinterpretAsShorts())));
-                k3 += 4;
-                s4 = s4.add(n0.mul(IntVector.broadcast(I, q[k4]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k4 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k4 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k4 + 3]).reinterpretAsShorts())));
-                k4 += 4;
-                s5 = s5.add(n0.mul(IntVector.broadcast(I, q[k5]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k5 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k5 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k5 + 3]).reinterpretAsShorts())));
-                k5 += 4;
-            }
-            IntVector h = ShortVector.fromMemorySegment(S, w, p, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-            IntVector hE = h.and(0xFFFF), magE = hE.and(0x7FFF), bitsE = magE.lanewise(VectorOperators.LSHL, 13);
-            IntVector signE = hE.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwE = bitsE.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signE)
-                    .blend(bitsE.or(0x7F800000).or(signE), magE.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hO = h.lanewise(VectorOperators.LSHR, 16), magO = hO.and(0x7FFF), bitsO = magO.lanewise(VectorOperators.LSHL, 13);
-            IntVector signO = hO.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwO = bitsO.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signO)
-                    .blend(bitsO.or(0x7F800000).or(signO), magO.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector i0 = s0.reinterpretAsInts();
-            float x0 = d[b0 + i];
-            e0 = ((FloatVector) i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x0), e0);
-            o0 = ((FloatVector) i0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x0), o0);
-            IntVector i1 = s1.reinterpretAsInts();
-            float x1 = d[b1 + i];
-            e1 = ((FloatVector) i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x1), e1);
-            o1 = ((FloatVector) i1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x1), o1);
-            IntVector i2 = s2.reinterpretAsInts();
-            float x2 = d[b2 + i];
-            e2 = ((FloatVector) i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x2), e2);
-            o2 = ((FloatVector) i2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x2), o2);
-            IntVector i3 = s3.reinterpretAsInts();
-            float x3 = d[b3 + i];
-            e3 = ((FloatVector) i3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x3), e3);
-            o3 = ((FloatVector) i3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x3), o3);
-            IntVector i4 = s4.reinterpretAsInts();
-            float x4 = d[b4 + i];
-            e4 = ((FloatVector) i4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x4), e4);
-            o4 = ((FloatVector) i4.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x4), o4);
-            IntVector i5 = s5.reinterpretAsInts();
-            float x5 = d[b5 + i];
-            e5 = ((FloatVector) i5.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x5), e5);
-            o5 = ((FloatVector) i5.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x5), o5);
-        }
-        e0.intoArray(lanes, 0 * G); o0.intoArray(lanes, 0 * G + G / 2);
-        e1.intoArray(lanes, 1 * G); o1.intoArray(lanes, 1 * G + G / 2);
-        e2.intoArray(lanes, 2 * G); o2.intoArray(lanes, 2 * G + G / 2);
-        e3.intoArray(lanes, 3 * G); o3.intoArray(lanes, 3 * G + G / 2);
-        e4.intoArray(lanes, 4 * G); o4.intoArray(lanes, 4 * G + G / 2);
-        e5.intoArray(lanes, 5 * G); o5.intoArray(lanes, 5 * G + G / 2);
     }
 
     // ---- end of generated kernels ----

@@ -303,7 +303,7 @@ public final class KernelSourceGenerator {
 
     static String q4Lanes() {
         Out s = new Out();
-        for (int n = 1; n <= 6; n++) {
+        for (int n = 1; n <= 4; n++) {
             q4LanesKernel(s, n);
             s.line("");
         }
