@@ -58,18 +58,14 @@ public final class Q4_0 implements TensorFormat {
 
     /**
      * In llama.cpp's order ({@link Q4_0Lanes}: per output, block after block, one FMA of the exact integer dot with
-     * {@code dw * dx}), on inputs rounded through Q8_0 as {@link Product} passes them; each group of rows is repacked
-     * on the way. Products of a {@code Matrix} run the same kernel on a repacked copy kept with the matrix.
-     * Batches of {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
+     * {@code dw * dx}), on inputs rounded through Q8_0 as {@link Product} passes them, at every batch size (llama.cpp's
+     * batched kernel adds in the same order, and this is faster than {@link MatMul#tiled} there too); each group of
+     * rows is repacked on the way. Products of a {@code Matrix} run the same kernel on a repacked copy kept with it.
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            Q4_0Lanes.multiplyFileLayout(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
+        Q4_0Lanes.multiplyFileLayout(data, cols, rowStart, rowEnd, x, batch, out, outStride);
     }
 
     /** {@link Q4_0Lanes#dot}: {@link #matmulRows}' value, the input rounded through Q8_0 first. */
