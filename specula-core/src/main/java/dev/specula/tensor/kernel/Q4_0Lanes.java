@@ -29,8 +29,8 @@ import java.nio.ByteOrder;
  * at {@code -8 sum(q)}, so it ends at {@code sum((nibble - 8) q)} modulo 2^16, and that sum is at most
  * 32 x 8 x 127 = 32512 in size, so the sign-extended lane is the exact isum. The even and odd rows of a group then
  * go to two float accumulators. A decoded weight vector serves up to {@value #MAX_T} inputs; the kernels are
- * unrolled per input count by {@code KernelSourceGenerator} (test sources), with no vector crossing a call (C2
- * boxes those, see {@code Q8_0}).
+ * unrolled per input count (1, 2 and 4) by {@code KernelSourceGenerator} (test sources), with no vector crossing a
+ * call (C2 boxes those, see {@code Q8_0}).
  */
 public final class Q4_0Lanes {
     private Q4_0Lanes() {}
@@ -43,11 +43,14 @@ public final class Q4_0Lanes {
     /** Row ranges of a product start at multiples of this (of G at every width). */
     public static final int GRAIN = 32;
     /**
-     * Inputs per kernel call; larger batches run in groups of at most this many, split as evenly as possible. Five
-     * and six were no faster per input (in cache, one thread: 3 to 6 inputs all about 40 cycles per 1024 products
-     * and input), and each kernel more is one more C2 compilation to wait for when a batch size first appears.
+     * Inputs per kernel call: a batch runs in groups of 4, then 2, then 1. Three to six inputs a call were no faster
+     * per input (in cache, one thread: all about 40 cycles per 1024 products and input, 2 inputs 43, 1 input 55), and
+     * a kernel runs interpreted until C2 has compiled it: fewer kernels, fewer such waits (prompts warm the 4-input one,
+     * decoding the 1-input one), where kernels for 3, 5 or 6 inputs first met in a verification pass cost it seconds
+     * (seen in bench-perf on the loaded machine: 8.6 and 20 s passes).
      */
     static final int MAX_T = 4;
+    /** Bytes of a word (G int16), and where a block's words start (after its G half scales). */
     private static final int WORD = 2 * G, WORDS = 2 * G;
     /** Bytes per block of a group: G half scales, then 8 words of G int16. */
     static final int GROUP_BLOCK = 18 * G;
@@ -170,24 +173,22 @@ public final class Q4_0Lanes {
         }
     }
 
-    /** One group of rows at byte p (its first row r, n of them real) for every group of up to MAX_T inputs. */
+    /** One group of rows at byte p (its first row r, n of them real) for the inputs in groups of 4, 2 and 1. */
     private static void group(MemorySegment w, long p, int nb, Inputs in, int batch, float[] lanes, float[] out,
                               int r, int n, int outStride) {
-        int groups = (batch + MAX_T - 1) / MAX_T;
-        for (int g = 0, t0 = 0; g < groups; g++) {
-            int t1 = (int) ((long) batch * (g + 1) / groups), b0 = t0 * nb;
-            switch (t1 - t0) {
+        for (int t0 = 0; t0 < batch; ) {
+            int size = batch - t0 >= MAX_T ? MAX_T : batch - t0 >= 2 ? 2 : 1, b0 = t0 * nb;
+            switch (size) {
                 case 1 -> group1(w, p, nb, in, b0, lanes);
                 case 2 -> group2(w, p, nb, in, b0, b0 + nb, lanes);
-                case 3 -> group3(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, lanes);
                 default -> group4(w, p, nb, in, b0, b0 + nb, b0 + 2 * nb, b0 + 3 * nb, lanes);
             }
-            for (int t = t0; t < t1; t++) {
+            for (int t = t0; t < t0 + size; t++) {
                 // lanes [0, G/2) hold the group's even rows, [G/2, G) its odd ones
                 int l = (t - t0) * G, o = t * outStride + r;
                 for (int i = 0; i < n; i++) out[o + i] = lanes[l + (i >> 1) + (i & 1) * (G / 2)];
             }
-            t0 = t1;
+            t0 += size;
         }
     }
 
@@ -297,61 +298,6 @@ public final class Q4_0Lanes {
         }
         e0.intoArray(lanes, 0 * G); o0.intoArray(lanes, 0 * G + G / 2);
         e1.intoArray(lanes, 1 * G); o1.intoArray(lanes, 1 * G + G / 2);
-    }
-
-    private static void group3(MemorySegment w, long p, int nb, Inputs in, int b0, int b1, int b2, float[] lanes) {
-        int[] q = in.q;
-        short[] bias = in.bias;
-        float[] d = in.d;
-        FloatVector e0 = FloatVector.zero(F), o0 = FloatVector.zero(F), e1 = FloatVector.zero(F), o1 = FloatVector.zero(F), e2 = FloatVector.zero(F), o2 = FloatVector.zero(F);
-        for (int i = 0; i < nb; i++, p += GROUP_BLOCK) {
-            ShortVector s0 = ShortVector.broadcast(S, bias[b0 + i]), s1 = ShortVector.broadcast(S, bias[b1 + i]), s2 = ShortVector.broadcast(S, bias[b2 + i]);
-            int k0 = 32 * (b0 + i), k1 = 32 * (b1 + i), k2 = 32 * (b2 + i);
-            for (int k = 0; k < 8; k++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, p + WORDS + (long) WORD * k, ByteOrder.LITTLE_ENDIAN);
-                ShortVector n0 = v.and((short) 15), n1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 15);
-                ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15), n3 = v.lanewise(VectorOperators.LSHR, 12);
-                s0 = s0.add(n0.mul(IntVector.broadcast(I, q[k0]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k0 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k0 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k0 + 3]).reinterpretAsShorts())));
-                k0 += 4;
-                s1 = s1.add(n0.mul(IntVector.broadcast(I, q[k1]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k1 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k1 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k1 + 3]).reinterpretAsShorts())));
-                k1 += 4;
-                s2 = s2.add(n0.mul(IntVector.broadcast(I, q[k2]).reinterpretAsShorts())
-                        .add(n1.mul(IntVector.broadcast(I, q[k2 + 1]).reinterpretAsShorts())))
-                        .add(n2.mul(IntVector.broadcast(I, q[k2 + 2]).reinterpretAsShorts())
-                        .add(n3.mul(IntVector.broadcast(I, q[k2 + 3]).reinterpretAsShorts())));
-                k2 += 4;
-            }
-            IntVector h = ShortVector.fromMemorySegment(S, w, p, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-            IntVector hE = h.and(0xFFFF), magE = hE.and(0x7FFF), bitsE = magE.lanewise(VectorOperators.LSHL, 13);
-            IntVector signE = hE.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwE = bitsE.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signE)
-                    .blend(bitsE.or(0x7F800000).or(signE), magE.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector hO = h.lanewise(VectorOperators.LSHR, 16), magO = hO.and(0x7FFF), bitsO = magO.lanewise(VectorOperators.LSHL, 13);
-            IntVector signO = hO.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            FloatVector dwO = bitsO.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(signO)
-                    .blend(bitsO.or(0x7F800000).or(signO), magO.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();
-            IntVector i0 = s0.reinterpretAsInts();
-            float x0 = d[b0 + i];
-            e0 = ((FloatVector) i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x0), e0);
-            o0 = ((FloatVector) i0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x0), o0);
-            IntVector i1 = s1.reinterpretAsInts();
-            float x1 = d[b1 + i];
-            e1 = ((FloatVector) i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x1), e1);
-            o1 = ((FloatVector) i1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x1), o1);
-            IntVector i2 = s2.reinterpretAsInts();
-            float x2 = d[b2 + i];
-            e2 = ((FloatVector) i2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwE.mul(x2), e2);
-            o2 = ((FloatVector) i2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(dwO.mul(x2), o2);
-        }
-        e0.intoArray(lanes, 0 * G); o0.intoArray(lanes, 0 * G + G / 2);
-        e1.intoArray(lanes, 1 * G); o1.intoArray(lanes, 1 * G + G / 2);
-        e2.intoArray(lanes, 2 * G); o2.intoArray(lanes, 2 * G + G / 2);
     }
 
     private static void group4(MemorySegment w, long p, int nb, Inputs in, int b0, int b1, int b2, int b3, float[] lanes) {
