@@ -5,6 +5,7 @@ import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.infra.Segments;
 import dev.specula.tensor.kernel.Product;
+import dev.specula.tensor.kernel.Q4_0Lanes;
 import dev.specula.tensor.kernel.Repack;
 
 import java.lang.foreign.MemorySegment;
@@ -14,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * The product runs over a batch of input vectors at once so that each weight is read once per batch.
  *
  * <p>A Q4_0 or Q8_0 matrix may also hold its weights repacked for the AVX-512 kernels, native or Java
- * ({@link NativeKernels#repack}, {@link Repack}), made on first use; {@link #data()} stays the file's layout.
+ * ({@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
+ * kernel ({@link #rowGroups}), each made on first use; {@link #data()} stays the file's layout.
  */
 public final class Matrix {
     private final String name;
@@ -25,6 +27,8 @@ public final class Matrix {
     private volatile MemorySegment packed;
     /** Owns the memory that {@link #packed} views ({@link Segments#unscoped}). */
     private MemorySegment packedOwner;
+    private volatile MemorySegment rowGroups;
+    private MemorySegment rowGroupsOwner;
 
     public Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
         long need = format.type().byteSize((long) rows * cols);
@@ -111,6 +115,24 @@ public final class Matrix {
                             : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
                             : Repack.repack(type(), data, rows, cols, pool);
                     packed = p = Segments.unscoped(packedOwner);
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * A Q4_0 matrix's weights in groups of rows for the Java kernel in llama.cpp's order ({@link Q4_0Lanes#repack}),
+     * made on the first call (groups split across the pool).
+     */
+    public MemorySegment rowGroups(Parallel pool) {
+        MemorySegment p = rowGroups;
+        if (p == null) {
+            synchronized (this) {
+                p = rowGroups;
+                if (p == null) {
+                    rowGroupsOwner = Q4_0Lanes.repack(data, rows, cols, pool);
+                    rowGroups = p = Segments.unscoped(rowGroupsOwner);
                 }
             }
         }

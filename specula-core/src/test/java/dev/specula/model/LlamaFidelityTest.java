@@ -22,27 +22,27 @@ import static org.assertj.core.api.Assertions.within;
  * least 0.1, and each recorded top-5 logit agrees within what was measured (see the tolerances).
  *
  * <p>That holds because the model computes as llama.cpp's CPU backend does ({@link LlamaModel},
- * {@code InputRounding}). Measured against llama.cpp's own intermediate tensors, RMSNorm, RoPE, SwiGLU,
- * attention and the output head match it bit for bit; what is left is the order in which products add: with
- * 8-bit rounded inputs and F16 attention downstream, a last-bit difference there changes which way some values
- * round. Formats whose products add in llama.cpp's order give its logits exactly; the others (Q4_0, which
- * llama.cpp repacks and runs through other kernels, and F32) stay within the tolerances below.
+ * {@code InputRounding}), each product in the order of the kernel llama.cpp runs for it: its one-input kernels for
+ * decoding (and for verification, which must equal decoding), its batched ones for a prompt. Every quantized
+ * format's Java products do, so its logits are llama.cpp's bit for bit. F16 and F32 models equal what llama.cpp's
+ * own library computes on this machine, but miss some recorded logits in the last bits (docs/NUMERICS.md: exp,
+ * sin and cos rounding, and fixtures made on another machine), hence a measured tolerance; so do the native
+ * kernels, which keep their own order.
  */
 class LlamaFidelityTest {
     private static final float CLEAR_MARGIN = 0.1f;
     /**
      * Each top logit within this share of the step's largest logit, as measured (the same at 16, 8 and 4 float
-     * lanes, WidthInvarianceTest): F16 and F32 models at most 0.081% (stories260K); quantized ones whose products
-     * do not yet add in llama.cpp's order at most 0.97% (Q4_0), and the native kernels' runs at most 0.83%;
-     * {@link Deviations} prints the worst per model.
+     * lanes, WidthInvarianceTest): F16 and F32 models at most 0.045% (stories260K; diverse-f16 0.043%), the
+     * native kernels' runs at most 0.83%; {@link Deviations} prints the worst per model.
      */
-    private static final float FLOAT_TOLERANCE = 0.0009f, QUANTIZED_TOLERANCE = 0.013f;
+    private static final float FLOAT_TOLERANCE = 0.0005f, QUANTIZED_TOLERANCE = 0.009f;
     /**
-     * Formats whose Java products add in llama.cpp's order ({@code Q8Dot}, and the K-quants' {@code llamaDot}):
-     * every product, and so every logit, is llama.cpp's bit for bit (measured 0 on every step), and the greedy
-     * token is held at any margin.
+     * Formats whose Java products add in llama.cpp's order ({@code Q8Dot}, {@code Q4_0Lanes}, the K-quants'
+     * {@code llamaDot}): every product, and so every logit, is llama.cpp's bit for bit (measured 0 on every step),
+     * and the greedy token is held at any margin.
      */
-    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q5_0", "q4_1", "q5_1", "q4_k", "q5_k", "q6_k");
+    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q4_0", "q5_0", "q4_1", "q5_1", "q4_k", "q5_k", "q6_k");
     private static final float EXACT_TOLERANCE = 1e-6f;
     /** The mean over all steps is held tighter than any one logit: measured at most 0.005 (quantized). */
     private static final double MEAN_RELATIVE_TOLERANCE = 0.01;

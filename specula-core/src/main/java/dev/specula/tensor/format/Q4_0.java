@@ -2,10 +2,11 @@ package dev.specula.tensor.format;
 
 import dev.specula.tensor.GgmlType;
 import dev.specula.tensor.TensorFormat;
-import dev.specula.tensor.infra.LaneSum;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
+import dev.specula.tensor.kernel.MatMul;
 import dev.specula.tensor.kernel.Product;
+import dev.specula.tensor.kernel.Q4_0Lanes;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -56,46 +57,21 @@ public final class Q4_0 implements TensorFormat {
     }
 
     /**
-     * On 512-bit vectors every batch below {@link TensorFormat#SHARED_TILE_BATCH} reads the blocks directly
-     * ({@link Q4_0Rows}), in groups of up to {@value Q4_0Rows#MAX_BATCH} inputs with one per-input order, so a value
-     * does not depend on the batch size; larger batches (shared tiles, 1.5x faster at 128 inputs) and other CPUs
-     * go as the interface does. Below 128 inputs, Java products with rows of 512 values and more run
-     * {@code PackedRows} instead (see {@link Product}), so this serves narrower rows and
-     * {@code -Dspecula.java.packed=none}.
+     * In llama.cpp's order ({@link Q4_0Lanes}: per output, block after block, one FMA of the exact integer dot with
+     * {@code dw * dx}), on inputs rounded through Q8_0 as {@link Product} passes them, at every batch size (llama.cpp's
+     * batched kernel adds in the same order, and this is faster than {@link MatMul#tiled} there too); each group of
+     * rows is repacked on the way. Products of a {@code Matrix} run the same kernel on a repacked copy kept with it.
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (Q4_0Rows.SUPPORTED && !TensorFormat.sharesTiles(batch, cols)) {
-            Q4_0Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            TensorFormat.super.matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        }
+        Q4_0Lanes.multiplyFileLayout(data, cols, rowStart, rowEnd, x, batch, out, outStride);
     }
 
-    /**
-     * In {@link Q4_0Rows}' order, so that a value is the same through either: each weight (q - 8)·d rounded to
-     * float, one accumulator, the block's low half then its high half.
-     */
+    /** {@link Q4_0Lanes#dot}: {@link #matmulRows}' value, the input rounded through Q8_0 first. */
     @Override
     public float dot(MemorySegment data, long index, float[] x, int xOffset, int n) {
-        int blocks = n / BLOCK;
-        float[] lanes = LaneSum.lanes();
-        for (int p = 0; p < Lanes.LOGICAL; p += L) { // logical lanes p.. (see Lanes): values p.. and 16 + p..
-            long off = index / BLOCK * BYTES;
-            FloatVector acc = FloatVector.zero(S);
-            for (int i = 0, xo = xOffset + p; i < blocks; i++, off += BYTES, xo += BLOCK) {
-                ByteVector q = Lanes.byteVector(data, off + 2 + p);
-                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                        .and((byte) 0x0F).sub((byte) 8);
-                float d = Float.float16ToFloat(data.get(Layouts.SHORT, off));
-                acc = ((FloatVector) lo.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo), acc);
-                acc = ((FloatVector) hi.convertShape(VectorOperators.B2F, S, 0)).mul(d).fma(FloatVector.fromArray(S, x, xo + BLOCK / 2), acc);
-            }
-            acc.intoArray(lanes, p);
-        }
-        return LaneSum.of16(lanes, 0);
+        return Q4_0Lanes.dot(data, index, x, xOffset, n);
     }
 
     /**

@@ -33,6 +33,9 @@ public final class Product implements Parallel.RangeTask {
     /** Its inputs where PackedRows cannot run (fewer than 16 float lanes): {@link PackedTwin}, the same bits. */
     private final PackedTwin.Inputs twinInputs = new PackedTwin.Inputs();
     private boolean javaPacked;
+    /** Inputs of the Java Q4_0 kernel in llama.cpp's order ({@link Q4_0Lanes}), used when q4Lanes. */
+    private final Q4_0Lanes.Inputs laneInputs = new Q4_0Lanes.Inputs();
+    private boolean q4Lanes;
     /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
     private final Q8KActivations kInputs = new Q8KActivations();
     private boolean nativeQ4K;
@@ -64,6 +67,7 @@ public final class Product implements Parallel.RangeTask {
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
         p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
+        p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked && readsRowGroups(m.cols());
         // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
@@ -78,6 +82,9 @@ public final class Product implements Parallel.RangeTask {
             p.packed = NativeKernels.readsPacked(p.level, m.cols());
             NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
             p.weights = p.packed ? m.packed(pool) : m.data();
+        } else if (p.q4Lanes) {
+            p.laneInputs.build(x, batch, m.cols());
+            p.weights = m.rowGroups(pool);
         } else if (p.javaPacked && PackedRows.SUPPORTED) {
             p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
             p.weights = m.packed(pool);
@@ -91,7 +98,7 @@ public final class Product implements Parallel.RangeTask {
         }
         try {
             if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());
-            else pool.forRange(m.rows(), GRAIN, p);
+            else pool.forRange(m.rows(), p.q4Lanes ? Q4_0Lanes.GRAIN : GRAIN, p);
         } finally {
             p.m = null;
             p.weights = null;
@@ -101,24 +108,32 @@ public final class Product implements Parallel.RangeTask {
     }
 
     /**
-     * The system property that picks the Java products that run {@link PackedRows}: {@code q4_0} (the default),
-     * {@code all} (Q4_0 and Q8_0) or {@code none}.
+     * The system property that picks the Java products that run {@link PackedRows} (the native kernels' order, not
+     * llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0 and Q8_0).
      */
     static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
     static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
-    private static volatile int javaPackedTypes = switch (System.getProperty(JAVA_PACKED_PROPERTY, "q4_0").trim()) {
+    private static volatile int javaPackedTypes = switch (System.getProperty(JAVA_PACKED_PROPERTY, "none").trim()) {
         case "all", "true" -> PACKED_Q4_0 | PACKED_Q8_0;
-        case "none", "false" -> 0;
-        default -> PACKED_Q4_0;
+        case "q4_0" -> PACKED_Q4_0;
+        default -> 0;
     };
+
+    /**
+     * Whether a Java Q4_0 product reads the matrix's row groups ({@link Q4_0Lanes}, llama.cpp's order): every batch,
+     * prompts too, as llama.cpp's batched kernel adds in the same order; it is faster than {@link MatMul#tiled} there
+     * as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs, 31-40 against 58-74 ms at 512).
+     */
+    static boolean readsRowGroups(int cols) {
+        return cols % 32 == 0;
+    }
 
     /**
      * Whether a Java product of {@code batch} inputs with {@code type} rows {@code cols} wide reads the repacked
      * weights ({@link PackedRows}, bit-identical to the native packed kernel): every batch below
      * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values (larger ones keep
-     * {@link MatMul#tiled} on the file's layout). Q4_0 by default: one thread, 7B layers, 1.5x faster at batch 1
-     * and 1.07x at batch 5; Q8_0 only when asked: 1.2x at batch 1 but 0.97x at batch 5, and the rule for switching
-     * was faster at both (docs/PERFORMANCE-kernels.md, round 5).
+     * {@link MatMul#tiled} on the file's layout). Only when asked ({@link #JAVA_PACKED_PROPERTY}): Java Q4_0
+     * products run {@link Q4_0Lanes} (llama.cpp's order) by default, and Q8_0 ones {@code Q8Dot} (its order too).
      */
     static boolean readsPackedInJava(GgmlType type, int cols, int batch) {
         int bit = type == GgmlType.Q4_0 ? PACKED_Q4_0 : type == GgmlType.Q8_0 ? PACKED_Q8_0 : 0;
@@ -143,6 +158,7 @@ public final class Product implements Parallel.RangeTask {
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
                 : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
         if (packed) m.packed(pool);
+        else if (type == GgmlType.Q4_0 && !Backend.usesNative() && readsRowGroups(m.cols())) m.rowGroups(pool);
     }
 
     @Override
@@ -154,6 +170,8 @@ public final class Product implements Parallel.RangeTask {
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());
+        } else if (q4Lanes) {
+            Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
         } else if (javaPacked && PackedRows.SUPPORTED) {
             PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
                     out, mat.rows());

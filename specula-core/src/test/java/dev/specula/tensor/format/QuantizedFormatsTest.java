@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,11 +80,15 @@ public class QuantizedFormatsTest {
         TensorFormat f = format(name);
         Random rnd = new Random(2);
         MemorySegment data = randomBlocks(f.type(), 32 * 64, rnd);
-        float[] x = randomFloats(32 * 64 + 5, rnd);
+        float[] raw = randomFloats(32 * 64 + 5, rnd);
         for (int trial = 0; trial < 200; trial++) {
             int first = rnd.nextInt(64);
             int n = 32 * (1 + rnd.nextInt(64 - first));
             int xo = rnd.nextInt(6);
+            // the n values from xo rounded as Product rounds a product's inputs (Q4_0's dot rounds them so itself,
+            // as llama.cpp does, so it meets the exact product only on values rounded already)
+            float[] x = raw.clone();
+            System.arraycopy(f.inputRounding().round(Arrays.copyOfRange(raw, xo, xo + n), n, new float[n]), 0, x, xo, n);
             float expected = f.dotScalar(data, 32L * first, x, xo, n);
             float actual = f.dot(data, 32L * first, x, xo, n);
             assertThat(actual).isCloseTo(expected, within(1e-4f * (float) Math.sqrt(n)));

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Writes the hand-unrolled kernels of {@code PackedRows}, {@code Q8_0Rows} and {@code Q4_0Rows}: one method per group size, every
+ * Writes the hand-unrolled kernels of {@code PackedRows}, {@code Q8_0Rows} and {@code Q4_0Lanes}: one method per group size, every
  * input's accumulators in their own local variables. They are unrolled by hand, not looped over arrays, because
  * C2 boxes vectors held in arrays or passed to methods it does not inline; this program keeps the copies
  * consistent. Each file holds its kernels between {@link #BEGIN} and {@link #END}; the code around them (dispatch,
@@ -30,7 +30,7 @@ public final class KernelSourceGenerator {
 
     public static List<Target> targets() {
         return List.of(new Target("kernel/PackedRows.java", packedRows()),
-                new Target("format/Q8_0Rows.java", blockRows(false)), new Target("format/Q4_0Rows.java", blockRows(true)));
+                new Target("format/Q8_0Rows.java", blockRows()), new Target("kernel/Q4_0Lanes.java", q4Lanes()));
     }
 
     public static void main(String[] args) throws IOException {
@@ -252,36 +252,27 @@ public final class KernelSourceGenerator {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Q8_0Rows and Q4_0Rows: rows at byte offsets a and c, n = 1..8 inputs on the file's blocks.
+    // Q8_0Rows: rows at byte offsets a and c, n = 1..8 inputs on the file's blocks.
 
-    static String blockRows(boolean q4) {
+    static String blockRows() {
         Out s = new Out();
         for (int n = 1; n <= 8; n++) {
-            blockPair(s, q4, n);
+            blockPair(s, n);
             s.line("");
         }
         return s.toString();
     }
 
-    private static void blockPair(Out s, boolean q4, int n) {
+    private static void blockPair(Out s, int n) {
         s.line("    private static void pair" + n + "(MemorySegment w, long a, long c, int blocks, float[] x, "
                 + join(n, ", ", t -> "int x" + t) + ",");
         s.line("                              float[] out, int o, int dr, " + (n > 1 ? "int stride, " : "") + "float[] lanes) {");
         s.line("        FloatVector " + join(n, ", ", t -> "a" + t + " = FloatVector.zero(F)") + ", "
                 + join(n, ", ", t -> "c" + t + " = FloatVector.zero(F)") + ";");
-        if (q4) s.line("        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);");
         s.line("        for (int i = 0; i < blocks; i++) {");
         s.line("            int k = i * 32;");
         s.line("            long pa = a + (long) i * BYTES, pc = c + (long) i * BYTES;");
         for (String r : new String[] {"a", "c"}) {
-            if (q4) { // the nibbles index a table of (k - 8) * d in one register
-                s.line("            IntVector t" + r + " = levels.mul(Float.float16ToFloat(w.get(Layouts.SHORT, p" + r + "))).reinterpretAsInts();");
-                s.line("            IntVector q" + r + " = (IntVector) ByteVector.fromMemorySegment(B, w, p" + r + " + 2, ByteOrder.LITTLE_ENDIAN)");
-                s.line("                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);");
-                s.line("            FloatVector " + r + "L = q" + r + ".and(15).selectFrom(t" + r + ").reinterpretAsFloats();");
-                s.line("            FloatVector " + r + "H = q" + r + ".lanewise(VectorOperators.LSHR, 4).selectFrom(t" + r + ").reinterpretAsFloats();");
-                continue;
-            }
             s.line("            float d" + r + " = Float.float16ToFloat(w.get(Layouts.SHORT, p" + r + "));");
             for (String half : new String[] {"L", "H"}) {
                 s.line("            FloatVector " + r + half + " = ((FloatVector) ByteVector.fromMemorySegment(B, w, p" + r + " + "
@@ -303,6 +294,68 @@ public final class KernelSourceGenerator {
         for (int t = 0; t < n; t++) {
             String at = t == 0 ? "o" : t == 1 ? "o + stride" : "o + " + t + " * stride";
             s.line("        out[" + at + "] = laneSum(lanes, " + 32 * t + "); out[" + at + " + dr] = laneSum(lanes, " + (32 * t + 16) + ");");
+        }
+        s.line("    }");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Q4_0Lanes: one group of G rows (a lane each) at byte p, n = 1, 2 or 4 inputs whose blocks start at b0, b1, ...
+
+    static String q4Lanes() {
+        Out s = new Out();
+        for (int n : new int[] {1, 2, 4}) {
+            q4LanesKernel(s, n);
+            s.line("");
+        }
+        return s.toString();
+    }
+
+    private static void q4LanesKernel(Out s, int n) {
+        s.line("    private static void group" + n + "(MemorySegment w, long p, int nb, Inputs in, "
+                + join(n, ", ", t -> "int b" + t) + ", float[] lanes) {");
+        s.line("        int[] q = in.q;");
+        s.line("        short[] bias = in.bias;");
+        s.line("        float[] d = in.d;");
+        s.line("        FloatVector " + join(n, ", ", t -> "e" + t + " = FloatVector.zero(F), o" + t + " = FloatVector.zero(F)") + ";");
+        s.line("        for (int i = 0; i < nb; i++, p += GROUP_BLOCK) {");
+        s.line("            ShortVector " + join(n, ", ", t -> "s" + t + " = ShortVector.broadcast(S, bias[b" + t + " + i])") + ";");
+        s.line("            int " + join(n, ", ", t -> "k" + t + " = 32 * (b" + t + " + i)") + ";");
+        s.line("            for (int k = 0; k < 8; k++) {");
+        s.line("                ShortVector v = ShortVector.fromMemorySegment(S, w, p + WORDS + (long) WORD * k, ByteOrder.LITTLE_ENDIAN);");
+        s.line("                ShortVector n0 = v.and((short) 15), n1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 15);");
+        s.line("                ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15), n3 = v.lanewise(VectorOperators.LSHR, 12);");
+        for (int t = 0; t < n; t++) {
+            String k = "k" + t;
+            IntFunction<String> x = j -> "IntVector.broadcast(I, q[" + k + (j == 0 ? "" : " + " + j) + "]).reinterpretAsShorts()";
+            s.line("                s" + t + " = s" + t + ".add(n0.mul(" + x.apply(0) + ")");
+            s.line("                        .add(n1.mul(" + x.apply(1) + ")))");
+            s.line("                        .add(n2.mul(" + x.apply(2) + ")");
+            s.line("                        .add(n3.mul(" + x.apply(3) + ")));");
+            s.line("                " + k + " += 4;");
+        }
+        s.line("            }");
+        s.line("            IntVector h = ShortVector.fromMemorySegment(S, w, p, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();");
+        for (String r : new String[] {"E", "O"}) {
+            String src = r.equals("E") ? "h.and(0xFFFF)" : "h.lanewise(VectorOperators.LSHR, 16)";
+            String lr = r.toLowerCase();
+            s.line("            IntVector h" + r + " = " + src + ", mag" + r + " = h" + r + ".and(0x7FFF), bits" + r
+                    + " = mag" + r + ".lanewise(VectorOperators.LSHL, 13);");
+            s.line("            IntVector sign" + r + " = h" + r + ".and(0x8000).lanewise(VectorOperators.LSHL, 16);");
+            s.line("            FloatVector dw" + r + " = bits" + r + ".reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(sign" + r + ")");
+            s.line("                    .blend(bits" + r + ".or(0x7F800000).or(sign" + r + "), mag" + r
+                    + ".compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();");
+        }
+        for (int t = 0; t < n; t++) {
+            s.line("            IntVector i" + t + " = s" + t + ".reinterpretAsInts();");
+            s.line("            float x" + t + " = d[b" + t + " + i];");
+            s.line("            e" + t + " = ((FloatVector) i" + t + ".lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)"
+                    + ".convert(VectorOperators.I2F, 0)).fma(dwE.mul(x" + t + "), e" + t + ");");
+            s.line("            o" + t + " = ((FloatVector) i" + t + ".lanewise(VectorOperators.ASHR, 16)"
+                    + ".convert(VectorOperators.I2F, 0)).fma(dwO.mul(x" + t + "), o" + t + ");");
+        }
+        s.line("        }");
+        for (int t = 0; t < n; t++) {
+            s.line("        e" + t + ".intoArray(lanes, " + t + " * G); o" + t + ".intoArray(lanes, " + t + " * G + G / 2);");
         }
         s.line("    }");
     }
