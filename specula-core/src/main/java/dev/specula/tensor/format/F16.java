@@ -49,22 +49,22 @@ public final class F16 implements TensorFormat {
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        for (int r = rowStart; r < rowEnd; r++) {
-            float[] row = HalfDot.halves(data, (long) r * cols * 2, cols);
-            for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = HalfDot.dot(row, 0, x, b * cols, cols);
-            }
-        }
+        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
     }
 
     /** llama.cpp's batched F16 product (llamafile's GEMM) in its order: {@link HalfDot#product}. */
     @Override
     public void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                             float[] x, int batch, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, true);
+    }
+
+    private static void rows(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
+                             float[] out, int outStride, boolean gemm) {
         for (int r = rowStart; r < rowEnd; r++) {
             float[] row = HalfDot.halves(data, (long) r * cols * 2, cols);
             for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = HalfDot.product(row, 0, x, b * cols, cols);
+                out[b * outStride + r] = gemm ? HalfDot.product(row, 0, x, b * cols, cols) : HalfDot.dot(row, 0, x, b * cols, cols);
             }
         }
     }

@@ -92,11 +92,7 @@ public final class F32 implements TensorFormat {
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                            float[] x, int batch, float[] out, int outStride) {
-        if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
-        } else {
-            F32Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
-        }
+        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
     }
 
     /**
@@ -106,10 +102,15 @@ public final class F32 implements TensorFormat {
     @Override
     public void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                             float[] x, int batch, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, cols % 16 == 0 && outStride % 4 == 0);
+    }
+
+    private void rows(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
+                      float[] out, int outStride, boolean gemm) {
         if (TensorFormat.sharesTiles(batch, cols)) {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
         } else {
-            F32Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride, cols % 16 == 0 && outStride % 4 == 0);
+            F32Rows.multiply(data, cols, rowStart, rowEnd, x, batch, out, outStride, gemm);
         }
     }
 
