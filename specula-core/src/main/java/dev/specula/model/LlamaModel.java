@@ -5,6 +5,7 @@ import dev.specula.model.LlamaWeights.Layer;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.format.HalfDot;
+import dev.specula.tensor.infra.CMath;
 import dev.specula.tensor.kernel.TiledAttention;
 
 import java.io.IOException;
@@ -326,8 +327,8 @@ public final class LlamaModel implements LanguageModel {
             float theta = start + i;
             for (int j = 0; j < half; j++) {
                 float angle = config.ropeFreqScale() * (ropeFactors != null ? theta / ropeFactors[j] : theta);
-                ropeCos[i * half + j] = (float) Math.cos(angle); // ggml calls cosf and sinf (see docs/NUMERICS.md)
-                ropeSin[i * half + j] = (float) Math.sin(angle);
+                ropeCos[i * half + j] = CMath.cos(angle); // the C library's cosf and sinf, as ggml calls them
+                ropeSin[i * half + j] = CMath.sin(angle);
                 theta *= thetaScale;
             }
         }

@@ -35,17 +35,14 @@ import static org.assertj.core.api.Assertions.within;
  *
  * <p>That needs the vision tower bit-exact (clip.cpp's flash attention in ggml's tiled kernel, ggml_norm's
  * variance, the GELU tables) and the LM's image batch too: 64 rows run llama.cpp's tiled attention, and the
- * prompt's last layer projects every row before it keeps the last (docs/NUMERICS.md). Specula takes exp, sin and
- * cos from Java (correctly rounded) where ggml calls the C library's expf, sinf and cosf, which glibc rounds the
- * other way for a few arguments (sinf/cosf: about 1.3% of the RoPE angles past position 19); 8-bit rounded
- * inputs hide that on these runs, F16 ones show it within their measured tolerance. On f16 x gradient_97x131
- * and on every diverse-f16 run llama.cpp itself, rerun on this machine from the same embeddings, misses the
- * recorded logits too.
+ * prompt's last layer projects every row before it keeps the last, and RoPE takes the C library's sinf and cosf
+ * as ggml does (docs/NUMERICS.md). On f16 x gradient_97x131 and on every diverse-f16 run llama.cpp itself, rerun
+ * on this machine from the same embeddings, misses the recorded logits too, so F16 keeps a measured tolerance.
  */
 class LlavaFidelityTest {
     /**
      * Each top logit within this share of the step's largest logit, as measured (the same at every vector width):
-     * F16 LMs at most 0.066% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 0.94% (Q4_K);
+     * F16 LMs at most 0.070% (diverse-f16), quantized ones outside {@link #LLAMA_ORDER} at most 0.94% (Q4_K);
      * {@link Deviations} prints them.
      */
     private static final float FLOAT_TOLERANCE = 0.0007f, QUANTIZED_TOLERANCE = 0.010f;
@@ -56,7 +53,7 @@ class LlavaFidelityTest {
      * on shapes_160x120 and gray_64x64 llama.cpp, rerun here from the same embeddings, gives Specula's logits bit
      * for bit and misses the recorded ones by up to 0.94%.
      */
-    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q5_0", "q4_1", "q5_1", "q5_k", "q6_k");
+    private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q4_0", "q5_0", "q4_1", "q5_1", "q5_k", "q6_k");
     private static final float EXACT_TOLERANCE = 1e-6f;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();
