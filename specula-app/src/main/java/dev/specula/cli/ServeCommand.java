@@ -1,5 +1,6 @@
 package dev.specula.cli;
 
+import dev.specula.engine.ChatFormat;
 import dev.specula.engine.Engine;
 import dev.specula.engine.EngineConfig;
 import dev.specula.server.OpenAiServer;
@@ -42,7 +43,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backend.select(Backend.parse(backend));
-        if (model == null) {
+        boolean demoWorld = model == null;
+        if (demoWorld) {
             // The demo world's files, from the same accessor generate --demo uses.
             GenerateCommand demo = new GenerateCommand();
             DefaultWorld.apply(demo, !quiet);
@@ -56,6 +58,8 @@ final class ServeCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         EngineConfig config = EngineConfig.of(model).withMmproj(mmproj).withThreads(nThreads).withContextLength(ctxSize)
                 .withSessions(parallel);
+        // the demo models were trained on one line per turn, not on Vicuna's turns
+        if (demoWorld) config = config.withChatFormat(ChatFormat.LINES);
         if (draft != null) config = config.withDraft(draft, draftMmproj);
         if (draftNgram != null) config = config.withNgram(draftNgram);
         String name = modelName != null ? modelName : model.getFileName().toString().replaceFirst("\\.gguf$", "");

@@ -241,7 +241,7 @@ public final class Engine implements AutoCloseable {
             imageTokens += e.target().tokens();
         }
         double encodeMillis = (System.nanoTime() - t0) / 1e6;
-        Prompt input = PromptBuilder.build(assembler, request, targetImages);
+        Prompt input = PromptBuilder.build(assembler, request, targetImages, config.chatFormat());
         if (input.length() >= s.target.contextLength()) {
             throw new IllegalArgumentException("the prompt takes " + input.length() + " positions but the context holds "
                     + s.target.contextLength());

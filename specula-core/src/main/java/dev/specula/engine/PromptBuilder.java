@@ -15,12 +15,18 @@ import java.util.List;
 final class PromptBuilder {
     private PromptBuilder() {}
 
-    static Prompt build(PromptAssembler assembler, Request request, List<Prompt.Image> images) {
+    static Prompt build(PromptAssembler assembler, Request request, List<Prompt.Image> images, ChatFormat format) {
+        return assembler.raw(text(request, format), images);
+    }
+
+    /** The request's text, an image marker standing for each image. */
+    static String text(Request request, ChatFormat format) {
         if (!request.chat()) {
             StringBuilder text = new StringBuilder();
             for (Message m : request.messages()) text.append(marked(m, false));
-            return assembler.raw(text.toString(), images);
+            return text.toString();
         }
+        if (format == ChatFormat.LINES) return lines(request);
         StringBuilder system = new StringBuilder();
         StringBuilder turns = new StringBuilder();
         for (Message m : request.messages()) {
@@ -40,7 +46,22 @@ final class PromptBuilder {
         String sys = request.messages().stream().anyMatch(m -> m.role() == Message.Role.SYSTEM)
                 ? system.toString() : ChatTemplate.LLAVA_SYSTEM_PROMPT;
         String head = sys.isEmpty() ? "" : sys + "\n\n";
-        return assembler.raw(head + turns + "ASSISTANT:", images);
+        return head + turns + "ASSISTANT:";
+    }
+
+    /** {@link ChatFormat#LINES}: every user and assistant turn one line, system messages left out. */
+    private static String lines(Request request) {
+        StringBuilder text = new StringBuilder();
+        for (Message m : request.messages()) {
+            if (m.role() == Message.Role.SYSTEM) continue;
+            if (m.role() == Message.Role.ASSISTANT && !m.images().isEmpty()) {
+                throw new IllegalArgumentException("an assistant message cannot hold images");
+            }
+            String line = m.role() == Message.Role.USER ? marked(m, false) : m.text();
+            text.append(line);
+            if (!line.endsWith("\n")) text.append('\n');
+        }
+        return text.toString();
     }
 
     /** The message's text, with a marker per image first (one line each in chat) unless the text places them. */
