@@ -30,8 +30,8 @@ public record CostCurve(double[] seconds) {
     }
 
     /**
-     * Times passes over 1..maxK tokens (medians of {@code repeats}) on an empty model, after a warm-up, and
-     * leaves the model empty again. Token ids are random, which does not matter to the cost.
+     * Times passes over 1..maxK tokens (medians of {@code repeats}, each k after one untimed pass) on an empty
+     * model, after a warm-up, and leaves the model empty again. Token ids are random, which does not matter to the cost.
      */
     public static CostCurve measure(LanguageModel model, int maxK, int repeats) {
         if (model.position() != 0) throw new IllegalStateException("measure the cost curve on an empty model");
@@ -44,6 +44,10 @@ public record CostCurve(double[] seconds) {
         double[] seconds = new double[maxK];
         double[] runs = new double[repeats];
         for (int k = 1; k <= maxK; k++) {
+            // one untimed pass first: a batch size's kernels may not be compiled yet (C2 compiles a kernel per
+            // group size), and a median of 3 then took r(5) from ~2 to 12-22 on a 7B model
+            model.truncate(base);
+            model.forward(tokens, k, k, logits);
             for (int r = 0; r < repeats; r++) {
                 model.truncate(base);
                 long t0 = System.nanoTime();
