@@ -95,11 +95,7 @@ public final class Q2_K extends KQuantFormat {
         return LaneSum.of16(sc, 16);
     }
 
-    /**
-     * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
-     * inputs): a batched kernel that added in another order would change logits in the last bits between
-     * speculative verification and one-token decoding, and could flip a greedy token.
-     */
+    /** llama.cpp's reference quantizer for this type ({@code quantize_row_q2_K_ref}). */
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         byte[] levels = new byte[QK];

@@ -153,11 +153,7 @@ public final class Q5_K extends KQuantFormat {
         return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + minTerm; // ggml's hsum_float_8, then the minimums
     }
 
-    /**
-     * Every input of a batch through the one fused {@link #dot}, row by row (the row stays in L1 across
-     * inputs): a batched kernel that added in another order would change logits in the last bits between
-     * speculative verification and one-token decoding, and could flip a greedy token.
-     */
+    /** llama.cpp's reference quantizer for this type ({@code quantize_row_q5_K_ref}). */
     @Override
     public void quantize(float[] src, int srcOffset, int n, MemorySegment dst, long dstOffset) {
         byte[] levels = new byte[QK];

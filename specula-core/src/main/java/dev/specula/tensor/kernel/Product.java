@@ -67,7 +67,9 @@ public final class Product implements Parallel.RangeTask {
         p.out = out;
         p.nativeKernels = q8Inputs && Backend.usesNative();
         p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
-        p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked && readsRowGroups(m.cols());
+        // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
+        // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
+        p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked;
         // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
@@ -120,15 +122,6 @@ public final class Product implements Parallel.RangeTask {
     };
 
     /**
-     * Whether a Java Q4_0 product reads the matrix's row groups ({@link Q4_0Lanes}, llama.cpp's order): every batch,
-     * prompts too, as llama.cpp's batched kernel adds in the same order; it is faster than {@link MatMul#tiled} there
-     * as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs, 31-40 against 58-74 ms at 512).
-     */
-    static boolean readsRowGroups(int cols) {
-        return cols % 32 == 0;
-    }
-
-    /**
      * Whether a Java product of {@code batch} inputs with {@code type} rows {@code cols} wide reads the repacked
      * weights ({@link PackedRows}, bit-identical to the native packed kernel): every batch below
      * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values (larger ones keep
@@ -158,7 +151,7 @@ public final class Product implements Parallel.RangeTask {
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
                 : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
         if (packed) m.packed(pool);
-        else if (type == GgmlType.Q4_0 && !Backend.usesNative() && readsRowGroups(m.cols())) m.rowGroups(pool);
+        else if (type == GgmlType.Q4_0 && !Backend.usesNative()) m.rowGroups(pool);
     }
 
     @Override
