@@ -1,6 +1,7 @@
 package dev.specula.tensor;
 
 import dev.specula.tensor.format.InputRounding;
+import dev.specula.tensor.format.PreparedInputs;
 import dev.specula.tensor.format.TensorFormats;
 import dev.specula.tensor.kernel.MatMul;
 import dev.specula.tensor.kernel.Product;
@@ -43,11 +44,13 @@ public interface TensorFormat {
 
     /**
      * The batched product for rows {@code [rowStart, rowEnd)} of a {@code cols}-wide matrix:
-     * {@code out[b * outStride + r] = dot(row r, x[b * cols ..])} for each of {@code batch} inputs, the inputs
-     * rounded by {@link #inputRounding()} (as {@link Product} passes them). Formats whose product adds in
-     * llama.cpp's order ({@code format.Q8Dot}) read that rounding back and may differ from {@link #dot} in the last bits.
+     * {@code out[b * outStride + r] = dot(row r, input b)} for each of the {@code in.batch()} inputs of {@code in},
+     * prepared once per product for this format ({@link PreparedInputs#prepare}, as {@link Product} does) and only
+     * read here, since the pool runs this once per row range. Formats whose product adds in llama.cpp's order
+     * ({@code format.Q8Dot}) take the inputs as llama.cpp quantizes them and may differ from {@link #dot} in the
+     * last bits.
      *
-     * <p>Each value must not depend on {@code batch} or on the other inputs, bit for bit: speculative
+     * <p>Each value must not depend on the batch or on the other inputs, bit for bit: speculative
      * verification runs γ+1 inputs where one-token decoding runs one, and greedy output stays the target's
      * own only if their logits are equal. So every input goes through the same {@link #dot}, row by row
      * (the row stays in L1 across inputs); a format's faster kernels must keep that per-input order.
@@ -55,7 +58,9 @@ public interface TensorFormat {
      * with one-token decoding, so they share dequantized tiles instead ({@link MatMul#tiled}).
      */
     default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                            float[] x, int batch, float[] out, int outStride) {
+                            PreparedInputs in, float[] out, int outStride) {
+        float[] x = in.x();
+        int batch = in.batch();
         if (sharesTiles(batch, cols)) {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
             return;
@@ -74,8 +79,30 @@ public interface TensorFormat {
      * F32 weights: llamafile's GEMM), this adds in theirs, so that prompt evaluation gives llama.cpp's values too.
      */
     default void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                             PreparedInputs in, float[] out, int outStride) {
+        matmulRows(data, cols, rowStart, rowEnd, in, out, outStride);
+    }
+
+    /**
+     * Derives from {@code in}'s rounded inputs what this format's range kernels read besides them (the inputs as
+     * integers, their block sums), once per product; {@link PreparedInputs} calls it. Most formats read the floats.
+     */
+    default void prepareInputs(PreparedInputs in) {}
+
+    /**
+     * {@link #matmulRows(MemorySegment, int, int, int, PreparedInputs, float[], int)} of {@code batch} inputs
+     * {@code x} rounded by {@link #inputRounding()}, prepared on the spot: for a range run alone (tests, one-off
+     * callers); products prepare theirs once for all their ranges.
+     */
+    default void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
+                            float[] x, int batch, float[] out, int outStride) {
+        matmulRows(data, cols, rowStart, rowEnd, PreparedInputs.local().prepareRounded(this, x, batch, cols), out, outStride);
+    }
+
+    /** {@link #batchedRows(MemorySegment, int, int, int, PreparedInputs, float[], int)} on the spot, as the float {@link #matmulRows}. */
+    default void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
                              float[] x, int batch, float[] out, int outStride) {
-        matmulRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+        batchedRows(data, cols, rowStart, rowEnd, PreparedInputs.local().prepareRounded(this, x, batch, cols), out, outStride);
     }
 
     /** How a product rounds its inputs for these weights, as llama.cpp does (its {@code vec_dot_type}). */

@@ -48,15 +48,15 @@ public final class F16 implements TensorFormat {
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
+                           PreparedInputs in, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, in.x, in.batch, out, outStride, false);
     }
 
     /** llama.cpp's batched F16 product (llamafile's GEMM) in its order: {@link HalfDot#product}. */
     @Override
     public void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                            float[] x, int batch, float[] out, int outStride) {
-        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, true);
+                            PreparedInputs in, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, in.x, in.batch, out, outStride, true);
     }
 
     private static void rows(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,

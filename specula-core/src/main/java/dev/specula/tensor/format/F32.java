@@ -91,8 +91,8 @@ public final class F32 implements TensorFormat {
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
+                           PreparedInputs in, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, in.x, in.batch, out, outStride, false);
     }
 
     /**
@@ -101,8 +101,8 @@ public final class F32 implements TensorFormat {
      */
     @Override
     public void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                            float[] x, int batch, float[] out, int outStride) {
-        rows(data, cols, rowStart, rowEnd, x, batch, out, outStride, cols % 16 == 0 && outStride % 4 == 0);
+                            PreparedInputs in, float[] out, int outStride) {
+        rows(data, cols, rowStart, rowEnd, in.x, in.batch, out, outStride, cols % 16 == 0 && outStride % 4 == 0);
     }
 
     private void rows(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,

@@ -27,7 +27,7 @@ public enum InputRounding {
     /**
      * Q4_1 and Q5_1 weights: {@code quantize_row_q8_1}, the same values as {@link #Q8_0}. It also stores
      * s = half(d_f32 * sum q) for the weights' minimum term, which the rounded values cannot give back, so
-     * those products take their inputs raw and quantize them themselves ({@link Q8Dot#q8_1}).
+     * those products take their inputs raw and quantize them themselves ({@link Q8Dot#prepareQ8_1}).
      */
     Q8_1(32),
     /**

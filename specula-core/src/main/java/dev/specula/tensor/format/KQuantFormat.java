@@ -43,18 +43,35 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
         return dot(data, index, x, xOffset, n, sums, 0, scratch.scales);
     }
 
+    /**
+     * Once per product: the raw inputs quantized as Q8_K ({@link Q8KInputs}) for {@link #llamaDot}, or rounded through
+     * {@link InputRounding#Q8_K} for the shared tiles; for the float kernel, the rounded inputs' sub-block sums.
+     */
+    @Override
+    public final void prepareInputs(PreparedInputs in) {
+        int n = in.batch * in.cols;
+        if (addsInLlamaOrder()) {
+            if (TensorFormat.sharesTiles(in.batch, in.cols)) in.round(InputRounding.Q8_K);
+            else in.q8K.quantize(in.x, n);
+        } else if (!TensorFormat.sharesTiles(in.batch, in.cols)) {
+            float[] sums = in.sums(n / 16);
+            if (sumsPer16()) KScratch.sums16(in.x, 0, in.cols, in.batch, sums);
+            else KScratch.get().sums(in.x, 0, in.cols, in.batch, sums);
+        }
+    }
+
     @Override
     public final void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                                 float[] x, int batch, float[] out, int outStride) {
-        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, x, batch, out, outStride, false);
-        else floatRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+                                 PreparedInputs in, float[] out, int outStride) {
+        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, in, out, outStride, false);
+        else floatRows(data, cols, rowStart, rowEnd, in, out, outStride);
     }
 
     @Override
     public final void batchedRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                                  float[] x, int batch, float[] out, int outStride) {
-        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, x, batch, out, outStride, true);
-        else floatRows(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+                                  PreparedInputs in, float[] out, int outStride) {
+        if (addsInLlamaOrder()) llamaRows(data, cols, rowStart, rowEnd, in, out, outStride, true);
+        else floatRows(data, cols, rowStart, rowEnd, in, out, outStride);
     }
 
     /**
@@ -66,15 +83,14 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
      * are shorter; a long prompt's values then differ from llama.cpp's in the last bits).
      */
     private void llamaRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride, boolean batched) {
-        KScratch scratch = KScratch.get();
+                           PreparedInputs prepared, float[] out, int outStride, boolean batched) {
+        int batch = prepared.batch;
         if (TensorFormat.sharesTiles(batch, cols)) {
-            float[] rounded = scratch.rounded(batch * cols);
-            InputRounding.Q8_K.round(x, batch * cols, rounded);
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, prepared.x, batch, out, outStride);
             return;
         }
-        Q8KInputs in = Q8KInputs.of(x, batch, cols);
+        KScratch scratch = KScratch.get();
+        Q8KInputs in = prepared.q8K;
         int blocks = cols / Q8KInputs.QK;
         int gemmInputs = batched && batch >= 4 ? batch - batch % 4 : 0;
         for (int r = rowStart; r < rowEnd; r++) {
@@ -87,13 +103,15 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
 
     /** The float kernel over inputs rounded by {@link InputRounding#Q8_K} (Q2_K, Q3_K). */
     private void floatRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
+                           PreparedInputs in, float[] out, int outStride) {
+        float[] x = in.x;
+        int batch = in.batch;
         if (TensorFormat.sharesTiles(batch, cols)) {
             MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
             return;
         }
         KScratch scratch = KScratch.get();
-        float[] sums = sumsPer16() ? scratch.sums16(x, 0, cols, batch) : scratch.sums(x, 0, cols, batch);
+        float[] sums = in.sums;
         for (int r = rowStart; r < rowEnd; r++) {
             long index = (long) r * cols;
             for (int b = 0; b < batch; b++) {

@@ -33,7 +33,6 @@ final class KScratch {
     /** Q6_K: each of a super-block's 16 scales times the input's sum over its 16 values. */
     final int[] offsets = new int[16];
     private float[] sums = new float[0];
-    private float[] rounded = new float[0];
     private final float[] lanes = new float[16];
 
     static KScratch get() {
@@ -47,7 +46,11 @@ final class KScratch {
      * {@code batch} inputs of {@code n} values each, one after another, input i's sums start at {@code i·n/16}.
      */
     float[] sums(float[] x, int xOffset, int n, int batch) {
-        float[] s = sumsBuffer(batch * n / 16);
+        return sums(x, xOffset, n, batch, sumsBuffer(batch * n / 16));
+    }
+
+    /** {@link #sums} into {@code s}, which returns. */
+    float[] sums(float[] x, int xOffset, int n, int batch, float[] s) {
         for (int b = 0; b < batch * n / 256; b++) {
             for (int j = 0; j < 8; j++) {
                 int o = xOffset + 256 * b + 32 * j;
@@ -67,15 +70,13 @@ final class KScratch {
      * block. Input i of a batch has its sums from {@code i·n/16} on, as in {@link #sums}.
      */
     float[] sums16(float[] x, int xOffset, int n, int batch) {
-        float[] s = sumsBuffer(batch * n / 16);
-        for (int i = 0; i < batch * n / 16; i++) s[i] = LaneSum.of16(x, xOffset + 16 * i);
-        return s;
+        return sums16(x, xOffset, n, batch, sumsBuffer(batch * n / 16));
     }
 
-    /** Room for {@code n} inputs rounded through {@link InputRounding#Q8_K}. */
-    float[] rounded(int n) {
-        if (rounded.length < n) rounded = new float[n];
-        return rounded;
+    /** {@link #sums16} into {@code s}, which returns. */
+    static float[] sums16(float[] x, int xOffset, int n, int batch, float[] s) {
+        for (int i = 0; i < batch * n / 16; i++) s[i] = LaneSum.of16(x, xOffset + 16 * i);
+        return s;
     }
 
     private float[] sumsBuffer(int n) {

@@ -64,8 +64,14 @@ public final class Q4_0 implements TensorFormat {
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        Q4_0Lanes.multiplyFileLayout(data, cols, rowStart, rowEnd, x, batch, out, outStride);
+                           PreparedInputs in, float[] out, int outStride) {
+        Q4_0Lanes.multiplyFileLayout(data, cols, rowStart, rowEnd, in.lanes, in.batch, out, outStride);
+    }
+
+    /** The inputs in the kernel's order ({@link Q4_0Lanes.Inputs}), once per product. */
+    @Override
+    public void prepareInputs(PreparedInputs in) {
+        in.lanes.build(in.x, in.batch, in.cols);
     }
 
     /** {@link Q4_0Lanes#dot}: {@link #matmulRows}' value, the input rounded through Q8_0 first. */

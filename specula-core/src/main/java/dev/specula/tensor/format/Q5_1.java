@@ -51,17 +51,23 @@ public final class Q5_1 implements TensorFormat {
     }
 
     /**
-     * The product over raw inputs, which it quantizes to Q8_1 itself ({@link Q8Dot#q8_1}: the block sums need
-     * the unrounded scale), in llama.cpp's order ({@link Q8Dot}); batches of
+     * The product over raw inputs, which {@link #prepareInputs} quantizes to Q8_1 (the block sums need the
+     * unrounded scale), in llama.cpp's order ({@link Q8Dot}); batches of
      * {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
-        Q8Dot.matmulQ8_1(this, BYTES, Q5_1::unpack, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+                           PreparedInputs in, float[] out, int outStride) {
+        Q8Dot.matmulQ8_1(this, BYTES, Q5_1::unpack, data, cols, rowStart, rowEnd, in, out, outStride);
     }
 
-    /** Inputs reach {@link #matmulRows} unrounded: it quantizes them to Q8_1 itself. */
+    /** The raw inputs quantized to Q8_1, once per product ({@link Q8Dot#prepareQ8_1}). */
+    @Override
+    public void prepareInputs(PreparedInputs in) {
+        Q8Dot.prepareQ8_1(in);
+    }
+
+    /** Inputs reach {@link #prepareInputs} unrounded: it quantizes them to Q8_1 itself. */
     @Override
     public InputRounding inputRounding() {
         return InputRounding.NONE;

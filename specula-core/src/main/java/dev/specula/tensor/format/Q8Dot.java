@@ -51,7 +51,7 @@ final class Q8Dot {
          * does: the values as {@link InputRounding#Q8_0} rounds them, and s = half(d * sum(q)) with the float
          * d = max|x| / 127 before its rounding to a half, which the rounded values no longer tell.
          */
-        Inputs q8_1(float[] x, int batch, int cols) {
+        void q8_1(float[] x, int batch, int cols) {
             int blocks = batch * cols / BLOCK;
             size(blocks);
             for (int b = 0; b < blocks; b++) {
@@ -73,11 +73,10 @@ final class Q8Dot {
                 d[b] = Float.float16ToFloat(Float.floatToFloat16(scale));
                 s[b] = Float.float16ToFloat(Float.floatToFloat16(scale * sum));
             }
-            return this;
         }
 
         /** Fills from {@code batch} inputs of {@code cols} values rounded through Q8_0; reuses its arrays. */
-        Inputs from(float[] x, int batch, int cols) {
+        void from(float[] x, int batch, int cols) {
             int blocks = batch * cols / BLOCK;
             size(blocks);
             for (int b = 0; b < blocks; b++) {
@@ -93,20 +92,7 @@ final class Q8Dot {
                     q[b * BLOCK / 4 + j] = word;
                 }
             }
-            return this;
         }
-    }
-
-    private static final ThreadLocal<Inputs> INPUTS = ThreadLocal.withInitial(Inputs::new);
-
-    /** This thread's reusable inputs, filled from {@code x} (rounded through Q8_0). */
-    static Inputs inputs(float[] x, int batch, int cols) {
-        return INPUTS.get().from(x, batch, cols);
-    }
-
-    /** This thread's reusable inputs, quantized from the raw {@code x} as Q8_1. */
-    static Inputs q8_1(float[] x, int batch, int cols) {
-        return INPUTS.get().q8_1(x, batch, cols);
     }
 
     /**
@@ -181,23 +167,31 @@ final class Q8Dot {
     }
 
     /**
-     * The product of a format whose inputs are quantized to Q8_1 here (Q4_1, Q5_1: llama.cpp's block sums use the
-     * scale before it is rounded to half, which rounded inputs cannot give back), in llama.cpp's order; batches
-     * of {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
+     * What a format whose inputs are quantized to Q8_1 (Q4_1, Q5_1: llama.cpp's block sums use the scale before it
+     * is rounded to half, which rounded inputs cannot give back) reads of its raw inputs, once per product: the
+     * values rounded through {@link InputRounding#Q8_1} for the shared tiles, else the Q8_1 blocks.
+     */
+    static void prepareQ8_1(PreparedInputs in) {
+        if (TensorFormat.sharesTiles(in.batch, in.cols)) in.round(InputRounding.Q8_1);
+        else in.q8.q8_1(in.x, in.batch, in.cols);
+    }
+
+    /**
+     * The product of a Q8_1-input format on inputs {@link #prepareQ8_1} prepared, in llama.cpp's order; batches of
+     * {@link TensorFormat#SHARED_TILE_BATCH} and more share dequantized tiles ({@link MatMul#tiled}).
      */
     static void matmulQ8_1(TensorFormat format, int blockBytes, RowUnpacker unpacker, MemorySegment data, int cols,
-                           int rowStart, int rowEnd, float[] x, int batch, float[] out, int outStride) {
+                           int rowStart, int rowEnd, PreparedInputs in, float[] out, int outStride) {
+        int batch = in.batch;
         if (TensorFormat.sharesTiles(batch, cols)) {
-            float[] rounded = InputRounding.Q8_1.round(x, batch * cols, new float[batch * cols]);
-            MatMul.tiled(format, data, cols, rowStart, rowEnd, rounded, batch, out, outStride);
+            MatMul.tiled(format, data, cols, rowStart, rowEnd, in.x, batch, out, outStride);
             return;
         }
-        Inputs in = q8_1(x, batch, cols);
         int blocks = cols / 32;
         Row w = row(blocks);
         for (int r = rowStart; r < rowEnd; r++) {
             unpacker.unpack(data, (long) r * blocks * blockBytes, blocks, w);
-            for (int b = 0; b < batch; b++) out[b * outStride + r] = dot(w, in, b * blocks, blocks, true);
+            for (int b = 0; b < batch; b++) out[b * outStride + r] = dot(w, in.q8, b * blocks, blocks, true);
         }
     }
 }

@@ -13,7 +13,6 @@ package dev.specula.tensor.format;
  */
 final class Q8KInputs {
     static final int QK = 256;
-    private static final ThreadLocal<Q8KInputs> LOCAL = ThreadLocal.withInitial(Q8KInputs::new);
 
     float[] q = new float[0];
     float[] d = new float[0];
@@ -21,12 +20,8 @@ final class Q8KInputs {
     /** The sums of each sub-block of 32, for the minimum terms of Q4_K and Q5_K. */
     float[] sums32 = new float[0];
 
-    /** This thread's inputs, quantized from {@code batch} raw inputs of {@code cols} values (reused arrays). */
-    static Q8KInputs of(float[] x, int batch, int cols) {
-        return LOCAL.get().quantize(x, batch * cols);
-    }
-
-    private Q8KInputs quantize(float[] x, int n) {
+    /** Quantizes the {@code n} raw values of {@code x}, inputs one after another; reuses its arrays. */
+    void quantize(float[] x, int n) {
         int blocks = n / QK;
         if (d.length < blocks) {
             d = new float[blocks];
@@ -35,7 +30,6 @@ final class Q8KInputs {
             bsums = new int[blocks * 16];
         }
         for (int b = 0; b < blocks; b++) block(x, b);
-        return this;
     }
 
     private void block(float[] x, int b) {

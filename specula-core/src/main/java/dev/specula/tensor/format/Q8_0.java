@@ -51,6 +51,12 @@ public final class Q8_0 implements TensorFormat {
         }
     }
 
+    /** The inputs, rounded through Q8_0, as llama.cpp's integers ({@link Q8Dot.Inputs}), once per product. */
+    @Override
+    public void prepareInputs(PreparedInputs in) {
+        if (!TensorFormat.sharesTiles(in.batch, in.cols)) in.q8.from(in.x, in.batch, in.cols);
+    }
+
     /**
      * The product over inputs rounded through Q8_0 (as {@link Product} passes them) in llama.cpp's order
      * ({@link Q8Dot}), so that a Q8_0 model's logits are llama.cpp's bit for bit; batches of
@@ -58,12 +64,13 @@ public final class Q8_0 implements TensorFormat {
      */
     @Override
     public void matmulRows(MemorySegment data, int cols, int rowStart, int rowEnd,
-                           float[] x, int batch, float[] out, int outStride) {
+                           PreparedInputs prepared, float[] out, int outStride) {
+        int batch = prepared.batch;
         if (TensorFormat.sharesTiles(batch, cols)) {
-            MatMul.tiled(this, data, cols, rowStart, rowEnd, x, batch, out, outStride);
+            MatMul.tiled(this, data, cols, rowStart, rowEnd, prepared.x, batch, out, outStride);
             return;
         }
-        Q8Dot.Inputs in = Q8Dot.inputs(x, batch, cols);
+        Q8Dot.Inputs in = prepared.q8;
         int blocks = cols / BLOCK;
         Q8Dot.Row w = Q8Dot.row(blocks);
         for (int r = rowStart; r < rowEnd; r++) {

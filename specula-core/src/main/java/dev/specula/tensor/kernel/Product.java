@@ -9,7 +9,7 @@ import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.Q8Activations;
 import dev.specula.tensor.ffi.Q8KActivations;
-import dev.specula.tensor.format.InputRounding;
+import dev.specula.tensor.format.PreparedInputs;
 
 import java.lang.foreign.MemorySegment;
 
@@ -39,10 +39,9 @@ public final class Product implements Parallel.RangeTask {
     /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
     private final Q8KActivations kInputs = new Q8KActivations();
     private boolean nativeQ4K;
-    /** The inputs rounded as llama.cpp rounds them for the weights' type ({@link InputRounding}). */
-    private float[] rounded = new float[0];
+    /** The inputs of the format's own range product, rounded and prepared once for all its ranges. */
+    private final PreparedInputs formatInputs = new PreparedInputs();
     private Matrix m;
-    private float[] x;
     private int batch;
     private float[] out;
     private boolean nativeKernels;
@@ -93,10 +92,7 @@ public final class Product implements Parallel.RangeTask {
         } else if (p.javaPacked) {
             p.twinInputs.build(x, batch, m.cols());
         } else {
-            InputRounding rounding = m.format().inputRounding();
-            int n = batch * m.cols();
-            if (rounding != InputRounding.NONE && p.rounded.length < n) p.rounded = new float[n];
-            p.x = rounding.round(x, n, p.rounded);
+            p.formatInputs.prepare(m.format(), x, batch, m.cols());
         }
         try {
             if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());
@@ -104,7 +100,6 @@ public final class Product implements Parallel.RangeTask {
         } finally {
             p.m = null;
             p.weights = null;
-            p.x = null;
             p.out = null;
         }
     }
@@ -172,9 +167,9 @@ public final class Product implements Parallel.RangeTask {
             PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,
                     out, mat.rows());
         } else if (batched) {
-            mat.format().batchedRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
+            mat.format().batchedRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
         } else {
-            mat.format().matmulRows(mat.data(), mat.cols(), start, end, x, batch, out, mat.rows());
+            mat.format().matmulRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
         }
     }
 }

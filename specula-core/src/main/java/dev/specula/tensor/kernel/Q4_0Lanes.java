@@ -135,7 +135,6 @@ public final class Q4_0Lanes {
     /** Per thread: the float lanes of one kernel call ({@value #MAX_T} inputs x G rows), and the file path's room. */
     private static final class Scratch {
         final float[] lanes = new float[MAX_T * G];
-        final Inputs inputs = new Inputs();
         MemorySegment group = MemorySegment.NULL;
     }
 
@@ -158,18 +157,17 @@ public final class Q4_0Lanes {
      * The same product on the file's layout: each group of G rows from rowStart is repacked into this thread's
      * scratch first. For products that do not keep a repacked copy; the values are those of {@link #multiply}.
      */
-    public static void multiplyFileLayout(MemorySegment data, int cols, int rowStart, int rowEnd, float[] x, int batch,
+    public static void multiplyFileLayout(MemorySegment data, int cols, int rowStart, int rowEnd, Inputs in, int batch,
                                           float[] out, int outStride) {
         int nb = cols / 32;
         Scratch scratch = SCRATCH.get();
         long bytes = (long) nb * GROUP_BLOCK;
         // off-heap as the repacked copies are, so that the kernels only ever see one kind of segment
         if (scratch.group.byteSize() < bytes) scratch.group = Arena.ofAuto().allocate(bytes, 64);
-        scratch.inputs.build(x, batch, cols);
         for (int r = rowStart; r < rowEnd; r += G) {
             int n = Math.min(G, rowEnd - r);
             repackGroup(data, r, n, nb, scratch.group, 0);
-            group(scratch.group, 0, nb, scratch.inputs, batch, scratch.lanes, out, r, n, outStride);
+            group(scratch.group, 0, nb, in, batch, scratch.lanes, out, r, n, outStride);
         }
     }
 
