@@ -24,6 +24,7 @@ import dev.specula.vision.ImageFeatures;
 import dev.specula.vision.MmprojShape;
 import dev.specula.vision.MmprojSynth;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import javax.imageio.ImageIO;
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--choice-weight", defaultValue = "1", description = "Gradient weight of the multiple-choice letter in QA answers (default: ${DEFAULT-VALUE}).") float choiceWeight;
     @Option(names = "--save-every", defaultValue = "0", description = "Also write the outputs (and the checkpoint) every N steps, to evaluate a long run as it goes.") int saveEvery;
     @Option(names = "--loss-png", description = "Draw the loss curve to this PNG.") Path lossPng;
-    @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
+    @Mixin SharedOptions.ProgressBars bars;
 
     @Override
     public Integer call() throws Exception {
@@ -105,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
             int vocabSize = ((String[]) vocab.get("tokenizer.ggml.tokens").value()).length;
             if (lm.shape.vocab() != vocabSize) throw new IllegalArgumentException("--init has " + lm.shape.vocab() + " tokens, the target " + vocabSize);
             List<Trainer.Sequence> data = Distillation.sequences(distillFrom, distillMmproj, Distillation.readPrompts(prompts),
-                    maxAnswer, distillChat, distillLogits, threads, !quiet);
+                    maxAnswer, distillChat, distillLogits, threads, bars.shown());
             System.out.printf("vocab %d, %d parameters, %d sequences%n", vocabSize, lm.parameterCount(), data.size());
             Outputs outputs = () -> TrainedGguf.writeLlama(out, lm, "specula-distilled-draft", vocab, outType);
             List<Float> losses = fit(lm, data, outputs);
@@ -191,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private List<Trainer.Sequence> sequences(SceneWorld world, List<Task> taskList, Tokenizer tok, ClipEncoder tower) {
         List<Trainer.Sequence> data = new ArrayList<>();
-        try (Progress p = Progress.start(tower != null ? "encode images" : "tokenize", !quiet)) {
+        try (Progress p = Progress.start(tower != null ? "encode images" : "tokenize", bars.shown())) {
             for (int i = 0; i < scenes; i++) {
                 Scene scene = world.scene(SceneWorld.Split.TRAIN, i);
                 ImageFeatures f = tower != null ? WorldExamples.features(tower, scene) : null;
@@ -222,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
         int remaining = Math.max(0, steps - done);
         long t0 = System.nanoTime();
         List<Float> losses;
-        try (Progress bar = Progress.withEta("train", !quiet && remaining > 0)) {
+        try (Progress bar = Progress.withEta("train", bars.shown() && remaining > 0)) {
             losses = Trainer.train(model, data, remaining, batch, opt, threads, seed + done, (s, n, loss) -> {
                 bar.accept((double) s / n);
                 bar.message(String.format(" loss %.4f", loss));
@@ -234,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }
-                if (quiet && (s == 1 || s % Math.max(1, n / 20) == 0 || s == n)) {
+                if (!bars.shown() && (s == 1 || s % Math.max(1, n / 20) == 0 || s == n)) {
                     double el = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("step %d/%d loss %.4f  %.0fs elapsed, ETA %.0fs%n", s, n, loss, el, el / s * (n - s));
                 }
