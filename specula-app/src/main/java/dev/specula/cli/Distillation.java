@@ -135,7 +135,8 @@ final class Distillation {
     /**
      * Adds the target's top-K distribution at each answer position it was recorded for (the end token's
      * position has none: the engine records logits per emitted token). Softmax over the K logits only, so
-     * the KL term is toward the target's distribution renormalised to its top K.
+     * the KL term is toward the target's distribution renormalised to its top K. {@code promptLength}
+     * counts the prompt's tokens; an image in the sequence (kept, with its weights) adds its rows before them.
      */
     static Trainer.Sequence withSoftTargets(Trainer.Sequence s, int promptLength, List<TopLogits> tops, int k) {
         int n = s.targets().length;
@@ -143,7 +144,7 @@ final class Distillation {
         float[] probs = new float[n * k];
         Arrays.fill(ids, -1);
         for (int i = 0; i < tops.size(); i++) {
-            int t = promptLength - 1 + i;
+            int t = s.imageRows() + promptLength - 1 + i;
             if (t >= n) break;
             TopLogits top = tops.get(i);
             float max = top.logits()[0];
@@ -154,7 +155,8 @@ final class Distillation {
                 probs[t * k + j] = (float) (Math.exp(top.logits()[j] - max) / sum);
             }
         }
-        return new Trainer.Sequence(s.ids(), s.targets(), 0, null, 0, null, new Trainer.Soft(k, ids, probs, LOGITS_WEIGHT));
+        return new Trainer.Sequence(s.ids(), s.targets(), s.imageAt(), s.features(), s.imageRows(), s.weights(),
+                new Trainer.Soft(k, ids, probs, LOGITS_WEIGHT));
     }
 
     /**

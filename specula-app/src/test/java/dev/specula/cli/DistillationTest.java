@@ -10,6 +10,7 @@ import dev.specula.gguf.GgufMetadata;
 import dev.specula.gguf.GgufValue;
 import dev.specula.image.ImageLoader;
 import dev.specula.sampling.SamplerConfig;
+import dev.specula.sampling.TopLogits;
 import dev.specula.text.PromptAssembler;
 import dev.specula.text.Tokenizer;
 import dev.specula.train.AdamW;
@@ -34,6 +35,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class DistillationTest {
 
@@ -52,6 +54,24 @@ class DistillationTest {
         Trainer.Sequence cut = Distillation.sequence(new int[] {1, 7, 8}, new int[] {20, 21}, -1);
         assertThat(cut.ids()).containsExactly(1, 7, 8, 20);
         assertThat(cut.targets()).containsExactly(-1, -1, 20, 21);
+    }
+
+    @Test
+    void softTargetsKeepTheImageAndSitAfterItsRows() {
+        // BOS, two image rows, prompt tokens 7 8, answer 20 21, end 2: the prompt's last position is 4.
+        float[] features = {1, 2, 3, 4}, weights = {1, 1, 1, 1, 3, 1, 1};
+        Trainer.Sequence s = new Trainer.Sequence(new int[] {1, 7, 8, 20, 21}, new int[] {-1, -1, -1, -1, 20, 21, 2},
+                1, features, 2, weights, null);
+        List<TopLogits> tops = List.of(new TopLogits(new int[] {20, 5}, new float[] {2f, 1f}),
+                new TopLogits(new int[] {21, 6}, new float[] {0.5f, 0.5f}));
+        Trainer.Sequence soft = Distillation.withSoftTargets(s, 3, tops, 2);
+        assertThat(soft.imageAt()).isEqualTo(1);
+        assertThat(soft.imageRows()).isEqualTo(2);
+        assertThat(soft.features()).isSameAs(features);
+        assertThat(soft.weights()).isSameAs(weights);
+        assertThat(soft.soft().ids()).containsExactly(-1, -1, -1, -1, -1, -1, -1, -1, 20, 5, 21, 6, -1, -1);
+        assertThat(soft.soft().probs()[8]).isCloseTo((float) (1 / (1 + Math.exp(-1))), within(1e-6f));
+        assertThat(soft.soft().probs()[10]).isEqualTo(0.5f);
     }
 
     @Test
