@@ -22,6 +22,7 @@ import dev.specula.tensor.Backend;
 import dev.specula.train.Task;
 import dev.specula.vision.ClipConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -56,19 +57,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, defaultValue = "bench-results", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--warm-up", defaultValue = "3", description = "Seconds each engine generates, and then runs passes, before anything is timed, so that the JIT has compiled them (default: ${DEFAULT-VALUE}).") double warmUp;
     @Option(names = "--chat", description = "Use the LLaVA-1.5 chat template (default: the demo world's raw format: image, question, newline).") boolean chat;
-    @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
+    @Mixin SharedOptions.Threads threads;
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "1024", description = "Context size (default: ${DEFAULT-VALUE}).") int ctxSize;
-    @Option(names = "--backend", defaultValue = "java", description = "java, native or auto (default: ${DEFAULT-VALUE}).") String backend;
-    @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.Kernels kernels;
+    @Mixin SharedOptions.ProgressBars bars;
+    @Mixin SharedOptions.Verbose verbose;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Backend.select(Backend.parse(backend));
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        kernels.select();
+        int nThreads = threads.count();
         if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1");
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1");
         for (int g : gammas) if (g < 1) throw new IllegalArgumentException("--gamma values must be >= 1, got " + g);
@@ -135,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         // On a terminal a bar with the time left; in a log (no terminal) one line per finished cell with the same estimate.
         boolean terminal = System.console() != null && System.console().isTerminal();
         long start = System.nanoTime();
-        try (Progress bar = Progress.withEta("bench", !quiet && terminal && toRun > 0)) {
+        try (Progress bar = Progress.withEta("bench", bars.shown() && terminal && toRun > 0)) {
             long[] done = {0, 0};
             long cellsToRun = toRun / 2 / samples;
             cells = BenchRun.run(plan, store, engines, format(), new BenchRun.Observer() {
@@ -147,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
                 @Override
                 public void cell(CellResult r) {
                     done[1]++;
-                    if (quiet || terminal) return;
+                    if (!bars.shown() || terminal) return;
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     System.err.printf(Locale.ROOT, "cell %d/%d: %s, %s, γ %d, T %s: τ %.2f, speedup %.2f (predicted %.2f)%s | %s elapsed, about %s left%n",
                             done[1], cellsToRun, r.task(), r.drafter(), r.gamma(), r.temperature(), r.tau(), r.speedup(),

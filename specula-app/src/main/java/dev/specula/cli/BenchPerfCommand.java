@@ -15,6 +15,7 @@ import dev.specula.synth.SynthVocabulary;
 import dev.specula.tensor.Backend;
 import dev.specula.tensor.GgmlType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -35,19 +36,19 @@ final class BenchPerfCommand implements Callable<Integer> {
     @Option(names = "--like", defaultValue = "llama2-7b", description = "Shape to synthesize (default: ${DEFAULT-VALUE}).") String like;
     @Option(names = "--type", defaultValue = "Q4_0", description = "Type to synthesize (default: ${DEFAULT-VALUE}).") String type;
     @Option(names = "--vocab-from", description = "Vocabulary for the synthesized model (default: ../shared/fixtures/ggml-vocab-llama-spm.gguf when present).") Path vocabFrom;
-    @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
+    @Mixin SharedOptions.Threads threads;
     @Option(names = "--prefill", defaultValue = "64", description = "Prefill batch (default: ${DEFAULT-VALUE}).") int prefill;
     @Option(names = "--k-max", defaultValue = "8", description = "Largest k for r(k) (default: ${DEFAULT-VALUE}).") int kMax;
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per figure; medians are reported (default: ${DEFAULT-VALUE}).") int repeats;
     @Option(names = "--backend", defaultValue = "both", description = "java, native, auto, or both = java and native when available (default: ${DEFAULT-VALUE}).") String backend;
     @Option(names = "--bandwidth-gib", defaultValue = "2", description = "Buffer for the bandwidth test, GiB; 0 skips it (default: ${DEFAULT-VALUE}).") int bandwidthGib;
     @Option(names = "--json", description = "Print one JSON object.") boolean json;
-    @Option(names = "--quiet", description = "No progress bars.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.ProgressBars bars;
+    @Mixin SharedOptions.Verbose verbose;
 
     @Override
     public Integer call() throws Exception {
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int nThreads = threads.count();
         Path path = model != null ? model : synthesized();
         List<Backend> backends = new ArrayList<>();
         if (backend.equalsIgnoreCase("both")) {
@@ -80,7 +81,7 @@ final class BenchPerfCommand implements Callable<Integer> {
             // Loaded through the engine API like every other command; the timer runs on a session's target.
             EngineConfig config = EngineConfig.of(path).withThreads(nThreads).withContextLength(1024);
             Engine loaded;
-            try (Progress p = Progress.start("paging in " + path.getFileName(), !quiet && !json)) {
+            try (Progress p = Progress.start("paging in " + path.getFileName(), bars.shown() && !json)) {
                 loaded = Engine.load(config, p);
             }
             try (Engine engine = loaded) {
@@ -145,7 +146,7 @@ final class BenchPerfCommand implements Callable<Integer> {
             vocab = SynthVocabulary.builtIn(shape.vocab());
         }
         Path tmp = out.resolveSibling(out.getFileName() + ".part");
-        try (Progress p = Progress.start("synth " + out.getFileName(), !quiet)) {
+        try (Progress p = Progress.start("synth " + out.getFileName(), bars.shown())) {
             LlamaSynth.write(tmp, new LlamaSynth.Options(shape, t, 1, 0.02f, 0.5f, "bench-" + like), vocab, p);
         }
         Files.move(tmp, out);

@@ -17,20 +17,22 @@ final class DefaultWorld {
         return Path.of(home, ".specula-cache", "default");
     }
 
-    static void apply(GenerateCommand g, boolean progress) {
+    /** The committed demo models, or a clear error where a partial checkout lacks them. */
+    static DemoModels models() {
         DemoModels models = DemoModels.locate();
         if (!models.present()) {
             throw new IllegalArgumentException("the demo models are missing from " + models.target().getParent()
                     + " (they are committed with the project; a partial checkout lacks them)");
         }
+        return models;
+    }
+
+    static void apply(GenerateCommand g) {
+        DemoModels models = models();
         if (g.model == null) {
             g.model = models.target();
-            if (g.mmproj == null) g.mmproj = models.mmproj();
+            g.models.defaultTo(models);
             if (g.images.isEmpty()) g.images.add(models.picture());
-            if (g.draft == null && g.draftNgram == null) {
-                g.draft = models.adapterDraft();
-                g.draftMmproj = models.adapterMmproj();
-            }
             g.chat = false;
             if (g.prompt == null) g.prompt = dev.specula.train.WorldExamples.promptText("Describe the image.");
         }

@@ -15,6 +15,7 @@ import dev.specula.train.Task;
 import dev.specula.train.WorldAccuracy;
 import dev.specula.vision.RgbImage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -32,30 +33,26 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "caption", description = "caption, qa or chat (default: ${DEFAULT-VALUE}).") String task;
     @Option(names = {"-p", "--prompt"}, description = "Your own question (default: the task's question).") String prompt;
     @Option(names = "--drafter", defaultValue = "adapter", description = "adapter (image-adapter draft), language (language-only draft) or ngram (default: ${DEFAULT-VALUE}).") String drafter;
-    @Option(names = "--draft-max", defaultValue = "4", description = "Draft length γ (default: ${DEFAULT-VALUE}).") int gamma;
+    @Mixin SharedOptions.DraftMax gamma;
     @Option(names = {"-n", "--n-predict"}, defaultValue = "160", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).") int nPredict;
     @Option(names = "--repeats", defaultValue = "7", description = "Timed runs of each kind after a warm-up; medians are reported (default: ${DEFAULT-VALUE}).") int repeats;
-    @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
-    @Option(names = "--backend", defaultValue = "java", description = "java, native or auto (default: ${DEFAULT-VALUE}).") String backend;
+    @Mixin SharedOptions.Threads threads;
+    @Mixin SharedOptions.Kernels kernels;
     @Option(names = "--accuracy", description = "Instead: score the target on N held-out validation scenes (captions naming every object, QA accuracy).") Integer accuracy;
     @Option(names = "--json", description = "Print one JSON object: text, stats.speculative, stats.compare.") boolean json;
     @Option(names = "--quiet", description = "No progress output.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.Verbose verbose;
 
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
-        Backend.select(Backend.parse(backend));
+        kernels.select();
         if (repeats < 1) throw new IllegalArgumentException("--repeats must be >= 1");
-        DemoModels models = DemoModels.locate();
-        if (!models.present()) {
-            throw new IllegalArgumentException("the demo models are missing from " + models.target().getParent()
-                    + " (they are committed with the project; a partial checkout lacks them)");
-        }
+        DemoModels models = DefaultWorld.models();
         Task t = Task.parse(task);
         Scene scene = new SceneWorld(DemoModels.WORLD_SEED).scene(SceneWorld.Split.TEST, DemoModels.BUNDLED_SCENE);
         String question = prompt != null ? prompt : image == null ? t.example(scene).prompt() : genericQuestion(t);
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int nThreads = threads.count();
         EngineConfig config = EngineConfig.of(models.target()).withMmproj(models.mmproj()).withThreads(nThreads);
         if (accuracy != null) {
             try (Engine engine = Engine.load(config, null)) {
@@ -78,9 +75,9 @@ final class DemoCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--drafter must be adapter, language or ngram, got '" + drafter + "'");
         };
         try (Engine engine = Engine.load(config, null)) {
-            if (gamma < 1 || gamma > engine.maxGamma()) throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
+            if (gamma.draftMax < 1 || gamma.draftMax > engine.maxGamma()) throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
             RgbImage picture = new ImageLoader(50_000_000L).load(image != null ? image : models.picture());
-            Request spec = dev.specula.train.WorldExamples.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma, false);
+            Request spec = dev.specula.train.WorldExamples.request(question, picture, SamplerConfig.greedy(), nPredict).withGamma(gamma.draftMax, false);
             Request plain = spec.withUseDraft(false);
             if (!quiet && !json) System.err.println("warming up, then timing " + repeats + " runs each of target-only and speculative decoding...");
             // Untimed runs of both paths first (at least WARM_UP_ROUNDS, and WARM_UP_MILLIS), so both are timed on
@@ -132,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Q: " + question);
                 System.out.println("A:" + (specResult.text().startsWith(" ") ? "" : " ") + specResult.text());
                 System.out.printf(Locale.ROOT, "%n%s, γ %d: τ %.2f tokens per target call, acceptance %.1f%%, MBSU %.2f (c = %.3f)%n",
-                        drafterName, gamma, s.blockEfficiency(), 100 * s.acceptanceRate(), s.mbsu(), s.costRatio());
+                        drafterName, gamma.draftMax, s.blockEfficiency(), 100 * s.acceptanceRate(), s.mbsu(), s.costRatio());
                 System.out.printf(Locale.ROOT, "wall clock, decoding (median of %d): target-only %.1f ms, speculative %.1f ms: speedup %.2fx%n",
                         repeats, median(plainDecode), median(specDecode), decodeSpeedup);
                 System.out.printf(Locale.ROOT, "end to end, with the %.1f ms prompt prefill both pay: %.1f ms against %.1f ms: %.2fx%n",

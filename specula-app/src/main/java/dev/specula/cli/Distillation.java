@@ -15,6 +15,8 @@ import dev.specula.sampling.SamplerConfig;
 import dev.specula.sampling.TopLogits;
 import dev.specula.text.Tokenizer;
 import dev.specula.train.Trainer;
+import dev.specula.vision.ClipEncoder;
+import dev.specula.vision.ImageFeatures;
 import dev.specula.vision.RgbImage;
 
 import java.io.IOException;
@@ -29,10 +31,11 @@ import java.util.Map;
 
 /**
  * {@code specula train --distill-from}: a target's own greedy answers to a prompt file, as training
- * sequences for a language-only draft. The draft reads exactly the text tokens the engine hands a
- * language-only draft ({@link Result#promptTokens()}, the image dropped) followed by the target's answer
- * ids as generated (never re-encoded text), with targets on the answer and on the end token when the
- * target stopped on one.
+ * sequences for a draft. A language-only draft reads exactly the text tokens the engine hands it
+ * ({@link Result#promptTokens()}, the image dropped); an image-adapter draft reads the same tokens with
+ * the image's vision features where the engine puts the image ({@link Engine#promptPieces}). Then come
+ * the target's answer ids as generated (never re-encoded text), with targets on the answer and on the
+ * end token when the target stopped on one.
  */
 final class Distillation {
 
@@ -71,9 +74,12 @@ final class Distillation {
     /**
      * Loads the target (target-only, greedy) and turns its answer to every line into a draft training
      * sequence. {@code chat} uses the engine's chat template instead of the raw {@code <image>prompt\n}.
+     * {@code adapterTower} (null for a language-only draft) gives a line's image as the features an
+     * image-adapter draft projects, at the image's place in the engine's prompt.
      */
     static List<Trainer.Sequence> sequences(Path target, Path mmproj, List<Line> lines, int maxAnswer, boolean chat,
-                                            int logitsK, int threads, boolean progress) throws IOException, InterruptedException {
+                                            int logitsK, ClipEncoder adapterTower, int threads, boolean progress)
+            throws IOException, InterruptedException {
         for (Line l : lines) {
             if (l.image() != null && mmproj == null) {
                 throw new IllegalArgumentException("prompt " + l.id() + " has an image: give the target's vision tower with --mmproj");
@@ -88,13 +94,24 @@ final class Distillation {
             int end = endToken(engine.tokenizer());
             for (int i = 0; i < lines.size(); i++) {
                 Line l = lines.get(i);
-                Result r = engine.generate(request(l, loader, chat, maxAnswer).withTopLogits(logitsK), Listener.NONE);
+                Request request = request(l, loader, chat, maxAnswer).withTopLogits(logitsK);
+                Result r = engine.generate(request, Listener.NONE);
                 // Result.tokens() leaves the end-of-generation token out; it ended on one when STOP came without a stop string.
                 boolean stopped = r.finish() == FinishReason.STOP && r.stopString() == null;
-                Trainer.Sequence seq = sequence(r.promptTokens(), r.tokens(), stopped ? end : -1);
+                List<int[]> pieces = List.of(r.promptTokens());
+                ImageFeatures image = null;
+                if (adapterTower != null && l.image() != null) {
+                    pieces = engine.promptPieces(request);
+                    if (!Arrays.equals(concat(pieces), r.promptTokens())) {
+                        throw new IllegalStateException("prompt " + l.id() + ": the engine's prompt pieces differ from its prompt tokens");
+                    }
+                    RgbImage picture = request.messages().getFirst().images().getFirst();
+                    image = adapterTower.encodeFeatures(adapterTower.preprocessor().preprocess(picture));
+                }
+                Trainer.Sequence seq = sequence(pieces, image, r.tokens(), stopped ? end : -1);
                 if (logitsK > 0) seq = withSoftTargets(seq, r.promptTokens().length, r.topLogits(), logitsK);
                 data.add(seq);
-                longest = Math.max(longest, seq.ids().length + 1);
+                longest = Math.max(longest, seq.targets().length + 1);
                 answerTokens += r.tokens().length;
                 if (stopped) ended++;
                 bar.accept((i + 1.0) / lines.size());
@@ -120,13 +137,38 @@ final class Distillation {
      * predicts the first answer token, each answer token the next, the last one the end token.
      */
     static Trainer.Sequence sequence(int[] prompt, int[] answer, int end) {
-        int[] all = Arrays.copyOf(prompt, prompt.length + answer.length + (end >= 0 ? 1 : 0));
-        System.arraycopy(answer, 0, all, prompt.length, answer.length);
+        return sequence(List.of(prompt), null, answer, end);
+    }
+
+    /**
+     * As above for a prompt given as {@link Engine#promptPieces}: with {@code image}, its rows sit between
+     * the first and the second piece (and shift the targets after them); without, the pieces are one text.
+     */
+    static Trainer.Sequence sequence(List<int[]> pieces, ImageFeatures image, int[] answer, int end) {
+        if (image != null && pieces.size() != 2) throw new IllegalArgumentException("one image needs 2 prompt pieces, got " + pieces.size());
+        int[] prompt = concat(pieces);
+        int promptLength = prompt.length;
+        int[] all = Arrays.copyOf(prompt, promptLength + answer.length + (end >= 0 ? 1 : 0));
+        System.arraycopy(answer, 0, all, promptLength, answer.length);
         if (end >= 0) all[all.length - 1] = end;
         int[] ids = Arrays.copyOf(all, all.length - 1);
-        int[] targets = new int[ids.length];
-        for (int t = 0; t < ids.length; t++) targets[t] = t >= prompt.length - 1 ? all[t + 1] : -1;
-        return new Trainer.Sequence(ids, targets);
+        int rows = image == null ? 0 : image.tokens();
+        // positions count the image's rows: from the prompt's last position on, text token t sits at t + rows
+        int[] targets = new int[ids.length + rows];
+        Arrays.fill(targets, -1);
+        for (int t = promptLength - 1; t < ids.length; t++) targets[t + rows] = all[t + 1];
+        return image == null ? new Trainer.Sequence(ids, targets)
+                : new Trainer.Sequence(ids, targets, pieces.getFirst().length, image.data(), rows);
+    }
+
+    private static int[] concat(List<int[]> pieces) {
+        int[] all = new int[pieces.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (int[] p : pieces) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     /** The share of the loss that goes to the target's distribution (the rest to its greedy token) with --distill-logits. */
@@ -135,7 +177,8 @@ final class Distillation {
     /**
      * Adds the target's top-K distribution at each answer position it was recorded for (the end token's
      * position has none: the engine records logits per emitted token). Softmax over the K logits only, so
-     * the KL term is toward the target's distribution renormalised to its top K.
+     * the KL term is toward the target's distribution renormalised to its top K. {@code promptLength}
+     * counts the prompt's tokens; an image in the sequence (kept, with its weights) adds its rows before them.
      */
     static Trainer.Sequence withSoftTargets(Trainer.Sequence s, int promptLength, List<TopLogits> tops, int k) {
         int n = s.targets().length;
@@ -143,7 +186,7 @@ final class Distillation {
         float[] probs = new float[n * k];
         Arrays.fill(ids, -1);
         for (int i = 0; i < tops.size(); i++) {
-            int t = promptLength - 1 + i;
+            int t = s.imageRows() + promptLength - 1 + i;
             if (t >= n) break;
             TopLogits top = tops.get(i);
             float max = top.logits()[0];
@@ -154,7 +197,8 @@ final class Distillation {
                 probs[t * k + j] = (float) (Math.exp(top.logits()[j] - max) / sum);
             }
         }
-        return new Trainer.Sequence(s.ids(), s.targets(), 0, null, 0, null, new Trainer.Soft(k, ids, probs, LOGITS_WEIGHT));
+        return new Trainer.Sequence(s.ids(), s.targets(), s.imageAt(), s.features(), s.imageRows(), s.weights(),
+                new Trainer.Soft(k, ids, probs, LOGITS_WEIGHT));
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.specula.sampling.TopLogits;
 import dev.specula.tensor.Backend;
 import dev.specula.vision.RgbImage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -37,28 +38,25 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "0.95", description = "Top-p, 1 = off (default: ${DEFAULT-VALUE}).") float topP;
     @Option(names = "--min-p", defaultValue = "0.05", description = "Min-p, 0 = off (default: ${DEFAULT-VALUE}).") float minP;
     @Option(names = "--seed", defaultValue = "-1", description = "Random seed; -1 = random (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = {"-t", "--threads"}, description = "Threads (default: all cores).") Integer threads;
+    @Mixin SharedOptions.Threads threads;
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "4096", description = "Context size, capped at the model's (default: ${DEFAULT-VALUE}).") int ctxSize;
     @Option(names = "--json", description = "Print one JSON object instead of streaming text.") boolean json;
     @Option(names = "--top-logits", defaultValue = "0", description = "With --json: the top-K (id, logit) pairs of each generated token.") int topLogits;
 
-    @Option(names = "--mmproj", description = "Vision tower + projector (mmproj GGUF).") Path mmproj;
     @Option(names = "--image", description = "Image file (PNG, JPEG, GIF, BMP, WebP); repeat for several.") List<Path> images = new ArrayList<>();
     @Option(names = "--chat", description = "Apply the LLaVA-1.5 conversation template.") boolean chat;
     @Option(names = "--system", description = "System prompt for --chat (default: LLaVA-1.5's).") String system;
     @Option(names = "--max-image-pixels", defaultValue = "50000000", description = "Refuse larger images (default: ${DEFAULT-VALUE}).") long maxImagePixels;
 
-    @Option(names = "--draft", description = "Draft model (GGUF) with the target's vocabulary: speculative decoding.") Path draft;
-    @Option(names = "--draft-mmproj", description = "The draft's image adapter (mmproj-style GGUF with mm.0/mm.2).") Path draftMmproj;
-    @Option(names = "--draft-max", defaultValue = "4", description = "Draft length γ (default: ${DEFAULT-VALUE}).") int draftMax;
-    @Option(names = "--draft-ngram", description = "Prompt-lookup drafting with n-grams up to N (no draft model).") Integer draftNgram;
+    @Mixin SharedOptions.Models models;
+    @Mixin SharedOptions.DraftMax gamma;
     @Option(names = "--draft-adaptive", description = "Tune γ (up to --draft-max) from recent acceptance.") boolean adaptive;
     @Option(names = "--compare", description = "Also run target-only generation and report the speedup (and identity when greedy).") boolean compare;
 
     @Option(names = "--demo", description = "Use the embedded default world (synthesized on first use).") boolean demo;
-    @Option(names = "--backend", defaultValue = "java", description = "Kernels: java (pure Java), native (the optional int8 library) or auto (native when it loaded) (default: ${DEFAULT-VALUE}).") String backend;
-    @Option(names = "--quiet", description = "No progress bars.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.Kernels kernels;
+    @Mixin SharedOptions.ProgressBars bars;
+    @Mixin SharedOptions.Verbose verbose;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,19 +67,19 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backend.select(Backend.parse(backend));
-        if (demo) DefaultWorld.apply(this, !quiet && !json);
+        kernels.select();
+        if (demo) DefaultWorld.apply(this);
         if (model == null) throw new IllegalArgumentException("no model: give -m MODEL.gguf (or --demo for the default world)");
         if (prompt == null) throw new IllegalArgumentException("no prompt: give -p TEXT");
-        if (!images.isEmpty() && mmproj == null) throw new IllegalArgumentException("--image needs --mmproj");
-        if (draftMmproj != null && draft == null) throw new IllegalArgumentException("--draft-mmproj needs --draft");
-        if (draft != null && draftNgram != null) throw new IllegalArgumentException("give either --draft or --draft-ngram, not both");
-        if (draftMax < 1) throw new IllegalArgumentException("--draft-max must be >= 1, got " + draftMax);
+        if (!images.isEmpty() && models.mmproj == null) throw new IllegalArgumentException("--image needs --mmproj");
+        if (models.draftMmproj != null && models.draft == null) throw new IllegalArgumentException("--draft-mmproj needs --draft");
+        if (models.draft != null && models.draftNgram != null) throw new IllegalArgumentException("give either --draft or --draft-ngram, not both");
+        if (gamma.draftMax < 1) throw new IllegalArgumentException("--draft-max must be >= 1, got " + gamma.draftMax);
         if (topLogits < 0) throw new IllegalArgumentException("--top-logits must be >= 0");
 
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        boolean progress = !quiet && !json;
-        boolean speculative = draft != null || draftNgram != null;
+        int nThreads = threads.count();
+        boolean progress = bars.shown() && !json;
+        boolean speculative = models.draft != null || models.draftNgram != null;
         PrintStream out = System.out;
         List<RgbImage> pictures = new ArrayList<>();
         ImageLoader loader = new ImageLoader(maxImagePixels);
@@ -89,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
 
         EngineConfig config = engineConfig(nThreads);
         try (Engine engine = load(config, progress)) {
-            if (speculative && draftMax > engine.maxGamma()) {
+            if (speculative && gamma.draftMax > engine.maxGamma()) {
                 throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma()
                         + ": longer drafts make verification batches whose logits differ from one-token logits");
             }
@@ -132,7 +130,7 @@ final class GenerateCommand implements Callable<Integer> {
                 ArrayNode ids = root.putArray("tokens");
                 for (int id : result.tokens()) ids.add(id);
                 root.put("text", result.text());
-                if (mmproj != null) {
+                if (models.mmproj != null) {
                     root.put("image_tokens", result.usage().imageTokens());
                     stats.put("image_encode_ms", t.imageEncodeMillis());
                 }
@@ -152,10 +150,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     EngineConfig engineConfig(int nThreads) {
-        EngineConfig c = EngineConfig.of(model).withMmproj(mmproj).withThreads(nThreads).withContextLength(ctxSize);
-        if (draft != null) c = c.withDraft(draft, draftMmproj);
-        if (draftNgram != null) c = c.withNgram(draftNgram);
-        return c;
+        return models.applyTo(EngineConfig.of(model).withThreads(nThreads).withContextLength(ctxSize));
     }
 
     private Request request(List<RgbImage> pictures, SamplerConfig sampling) {
@@ -163,7 +158,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (chat && system != null) messages.add(Message.system(system));
         messages.add(Message.user(prompt, pictures.toArray(RgbImage[]::new)));
         // With --top-logits the run is target-only: those are the logits each token was drawn from.
-        return new Request(messages, chat, sampling, nPredict, List.of(), draftMax, adaptive, topLogits == 0, topLogits, null);
+        return new Request(messages, chat, sampling, nPredict, List.of(), gamma.draftMax, adaptive, topLogits == 0, topLogits, null);
     }
 
     private static Engine load(EngineConfig config, boolean progress) throws java.io.IOException {
@@ -215,9 +210,9 @@ final class GenerateCommand implements Callable<Integer> {
     private void setCosts(Engine engine, int nThreads) throws InterruptedException {
         engine.withModels((target, draftModel) -> {
             try {
-                var targetCurve = CostCache.get(model, target, draftMax + 1, nThreads);
+                var targetCurve = CostCache.get(model, target, gamma.draftMax + 1, nThreads);
                 double draftCost = draftModel == null ? 0
-                        : CostCache.get(draft, draftModel, 1, nThreads).oneToken() / targetCurve.oneToken();
+                        : CostCache.get(models.draft, draftModel, 1, nThreads).oneToken() / targetCurve.oneToken();
                 engine.setGammaCosts(targetCurve.ratios(), draftCost);
                 return null;
             } catch (java.io.IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.specula.gguf.GgufFile;
 import dev.specula.gguf.TensorInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,8 +26,7 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--max-array", defaultValue = "8", description = "Array elements to show (default: ${DEFAULT-VALUE}).")
     int maxArray;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @Mixin SharedOptions.Verbose verbose;
 
     @Override
     public Integer call() throws Exception {

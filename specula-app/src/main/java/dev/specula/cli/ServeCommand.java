@@ -5,8 +5,8 @@ import dev.specula.engine.Engine;
 import dev.specula.engine.EngineConfig;
 import dev.specula.server.OpenAiServer;
 import dev.specula.server.ServerConfig;
-import dev.specula.tensor.Backend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -18,16 +18,13 @@ import java.util.concurrent.CountDownLatch;
                 "/v1/models, /health, /metrics) with a chat page at /. Without -m it serves the demo world."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, description = "Target language model (GGUF); default: the demo world.") Path model;
-    @Option(names = "--mmproj", description = "Vision tower + projector (mmproj GGUF).") Path mmproj;
-    @Option(names = "--draft", description = "Draft model (GGUF) with the target's vocabulary.") Path draft;
-    @Option(names = "--draft-mmproj", description = "The draft's image adapter.") Path draftMmproj;
-    @Option(names = "--draft-ngram", description = "Prompt-lookup drafting with n-grams up to N.") Integer draftNgram;
-    @Option(names = "--draft-max", defaultValue = "4", description = "Draft length γ (default: ${DEFAULT-VALUE}).") int draftMax;
+    @Mixin SharedOptions.Models models;
+    @Mixin SharedOptions.DraftMax gamma;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).") String host;
     @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).") int port;
     @Option(names = "--parallel", defaultValue = "1", description = "Generations at once, each with its own KV caches (default: ${DEFAULT-VALUE}).") int parallel;
     @Option(names = "--queue", defaultValue = "64", description = "Requests that may wait for a session (default: ${DEFAULT-VALUE}).") int queue;
-    @Option(names = {"-t", "--threads"}, description = "Threads in all (default: all cores).") Integer threads;
+    @Mixin SharedOptions.Threads threads;
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "4096", description = "Context per session (default: ${DEFAULT-VALUE}).") int ctxSize;
     @Option(names = "--model-name", description = "Model id for clients (default: the target's file name).") String modelName;
     @Option(names = "--max-body", defaultValue = "20971520", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).") long maxBody;
@@ -36,40 +33,32 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "512", description = "Largest max_tokens, and its default (default: ${DEFAULT-VALUE}).") int maxTokens;
     @Option(names = "--allow-remote-images", description = "Fetch http(s) image URLs (off: only data: URLs).") boolean remoteImages;
     @Option(names = "--image-dir", description = "Accept local image paths from inside this folder.") Path imageDir;
-    @Option(names = "--backend", defaultValue = "java", description = "Kernels: java, native or auto (default: ${DEFAULT-VALUE}).") String backend;
-    @Option(names = "--quiet", description = "No progress bars.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.Kernels kernels;
+    @Mixin SharedOptions.ProgressBars bars;
+    @Mixin SharedOptions.Verbose verbose;
 
     @Override
     public Integer call() throws Exception {
-        Backend.select(Backend.parse(backend));
+        kernels.select();
         boolean demoWorld = model == null;
         if (demoWorld) {
-            // The demo world's files, from the same accessor generate --demo uses.
-            GenerateCommand demo = new GenerateCommand();
-            DefaultWorld.apply(demo, !quiet);
-            model = demo.model;
-            if (mmproj == null) mmproj = demo.mmproj;
-            if (draft == null && draftNgram == null) {
-                draft = demo.draft;
-                draftMmproj = demo.draftMmproj;
-            }
+            // The demo world's files, as generate --demo takes them.
+            DemoModels demo = DefaultWorld.models();
+            model = demo.target();
+            models.defaultTo(demo);
         }
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        EngineConfig config = EngineConfig.of(model).withMmproj(mmproj).withThreads(nThreads).withContextLength(ctxSize)
-                .withSessions(parallel);
+        EngineConfig config = models.applyTo(EngineConfig.of(model).withThreads(threads.count()).withContextLength(ctxSize)
+                .withSessions(parallel));
         // the demo models were trained on one line per turn, not on Vicuna's turns
         if (demoWorld) config = config.withChatFormat(ChatFormat.LINES);
-        if (draft != null) config = config.withDraft(draft, draftMmproj);
-        if (draftNgram != null) config = config.withNgram(draftNgram);
         String name = modelName != null ? modelName : model.getFileName().toString().replaceFirst("\\.gguf$", "");
         try (Engine engine = Engine.load(config, null)) {
-            if (draftMax < 1 || draftMax > engine.maxGamma()) {
+            if (gamma.draftMax < 1 || gamma.draftMax > engine.maxGamma()) {
                 throw new IllegalArgumentException("--draft-max must be 1 to " + engine.maxGamma());
             }
             ServerConfig sc = ServerConfig.defaults(name).withHost(host).withPort(port)
                     .withLimits(maxBody, maxPixels, maxPromptChars, maxTokens, queue).withImages(remoteImages, imageDir)
-                    .withGamma(draftMax);
+                    .withGamma(gamma.draftMax);
             try (OpenAiServer server = OpenAiServer.start(engine, sc)) {
                 if (engine.hasDrafter()) server.measureBaseline();
                 System.err.printf("specula: serving %s on http://%s:%d/ (%d session%s%s)%n", name, host, server.port(), parallel,

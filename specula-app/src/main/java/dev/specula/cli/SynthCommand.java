@@ -10,6 +10,7 @@ import dev.specula.tensor.GgmlType;
 import dev.specula.vision.MmprojShape;
 import dev.specula.vision.MmprojSynth;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -56,8 +57,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--std", defaultValue = "0.02", description = "Std of the weights (default: ${DEFAULT-VALUE}).") float std;
     @Option(names = "--output-std", defaultValue = "0.5", description = "Std of output.weight (default: ${DEFAULT-VALUE}).") float outputStd;
-    @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
-    @Option(names = "--verbose", description = "Show stack traces on errors.") boolean verbose;
+    @Mixin SharedOptions.ProgressBars bars;
+    @Mixin SharedOptions.Verbose verbose;
 
     @Override
     public Integer call() throws Exception {
@@ -83,7 +84,7 @@ final class SynthCommand implements Callable<Integer> {
         if (output.getParent() != null) Files.createDirectories(output.getParent());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
         var options = new LlamaSynth.Options(s, t, seed, std, outputStd, like != null ? "synth-" + like : "synth");
-        try (Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
+        try (Progress p = Progress.start("synth " + output.getFileName(), bars.shown())) {
             LlamaSynth.write(tmp, options, vocab, p);
         } catch (Exception e) {
             Files.deleteIfExists(tmp);
@@ -99,7 +100,7 @@ final class SynthCommand implements Callable<Integer> {
         GgmlType t = GgmlType.parse(type);
         if (output.getParent() != null) Files.createDirectories(output.getParent());
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
+        try (Progress p = Progress.start("synth " + output.getFileName(), bars.shown())) {
             MmprojSynth.write(tmp, shape, t, seed, p);
         } catch (Exception e) {
             Files.deleteIfExists(tmp);
@@ -111,7 +112,7 @@ final class SynthCommand implements Callable<Integer> {
     private Integer writeLayerSkipDraft() throws Exception {
         if (layers == null) throw new IllegalArgumentException("--draft-from needs --layers N (blocks to keep)");
         Path tmp = output.resolveSibling(output.getFileName() + ".part");
-        try (GgufFile target = GgufFile.open(draftFrom); Progress p = Progress.start("synth " + output.getFileName(), !quiet)) {
+        try (GgufFile target = GgufFile.open(draftFrom); Progress p = Progress.start("synth " + output.getFileName(), bars.shown())) {
             LayerSkipDraft.write(target, layers, tmp, p);
         } catch (Exception e) {
             Files.deleteIfExists(tmp);

@@ -24,6 +24,7 @@ import dev.specula.vision.ImageFeatures;
 import dev.specula.vision.MmprojShape;
 import dev.specula.vision.MmprojSynth;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import javax.imageio.ImageIO;
@@ -41,7 +42,8 @@ import java.util.concurrent.Callable;
                 "  default          a language-only model (a draft: it never sees the image)",
                 "  --vision         a LLaVA target: a frozen vision tower, a trained projector (--mmproj-out) and language model",
                 "  --adapter-for M  an image-adapter draft: a projector from M's vision features to this model's width (--mmproj-out)",
-                "  --distill-from T a draft trained on target T's own greedy answers to --prompts (see 'specula train --help')"})
+                "  --distill-from T a draft trained on target T's own greedy answers to --prompts (see 'specula train --help')",
+                "                   (with --adapter-for M: an image-adapter draft)"})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--task", defaultValue = "caption,qa,chat", split = ",", description = "Tasks to train on: caption, qa, chat; a task named again adds another question of that kind per scene (default: ${DEFAULT-VALUE}).")
@@ -70,12 +72,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tower-patch", defaultValue = "32", description = "Synthesized tower: patch side (default: ${DEFAULT-VALUE}).") int towerPatch;
     @Option(names = "--tower-width", defaultValue = "192", description = "Synthesized tower: width (default: ${DEFAULT-VALUE}).") int towerWidth;
     @Option(names = "--tower-blocks", defaultValue = "2", description = "Synthesized tower: blocks (default: ${DEFAULT-VALUE}).") int towerBlocks;
-    @Option(names = "--adapter-for", description = "Train an image-adapter draft on the vision features of this (target) mmproj.") Path adapterFor;
+    @Option(names = "--adapter-for", description = "Train an image-adapter draft on the vision features of this (target) mmproj (on the demo world, or with --distill-from on the target's answers).") Path adapterFor;
     @Option(names = "--projector-hidden", description = "Projector hidden width (default: the model's width).") Integer projectorHidden;
     @Option(names = "--mmproj-out", description = "With --vision: the mmproj to write; with --adapter-for: the draft's projector file.") Path mmprojOut;
 
-    @Option(names = "--distill-from", description = "Train a language-only draft on this target's own greedy answers to --prompts (vocabulary: the target's).") Path distillFrom;
-    @Option(names = "--mmproj", description = "With --distill-from: the target's vision tower, for prompts with an image.") Path distillMmproj;
+    @Option(names = "--distill-from", description = "Train a draft on this target's own greedy answers to --prompts (vocabulary: the target's): "
+            + "language-only, or with --adapter-for (normally the target's mmproj) and --mmproj-out an image-adapter draft.") Path distillFrom;
+    @Option(names = "--mmproj", description = "With --distill-from: the target's vision tower, for prompts with an image (default with --adapter-for: that file).") Path distillMmproj;
     @Option(names = "--prompts", description = "With --distill-from: JSONL with \"prompt\" and optional \"image\" (relative to the file), as 'specula data' writes.") Path prompts;
     @Option(names = "--max-answer", defaultValue = "160", description = "With --distill-from: answer tokens per prompt at most (default: ${DEFAULT-VALUE}).") int maxAnswer;
     @Option(names = "--distill-logits", defaultValue = "0", description = "With --distill-from: also learn the target's top-K distribution per answer token "
@@ -88,30 +91,48 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--choice-weight", defaultValue = "1", description = "Gradient weight of the multiple-choice letter in QA answers (default: ${DEFAULT-VALUE}).") float choiceWeight;
     @Option(names = "--save-every", defaultValue = "0", description = "Also write the outputs (and the checkpoint) every N steps, to evaluate a long run as it goes.") int saveEvery;
     @Option(names = "--loss-png", description = "Draw the loss curve to this PNG.") Path lossPng;
-    @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
+    @Mixin SharedOptions.ProgressBars bars;
 
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
+        if (distillFrom != null && vision) throw new IllegalArgumentException("--distill-from trains a draft, not a --vision target (an image-adapter draft: --adapter-for)");
         if (vision && adapterFor != null) throw new IllegalArgumentException("--vision and --adapter-for exclude each other");
         if ((vision || adapterFor != null) && mmprojOut == null) throw new IllegalArgumentException("--vision and --adapter-for need --mmproj-out");
         GgmlType outType = GgmlType.parse(type);
         List<Task> taskList = tasks.stream().map(Task::parse).toList();
         if (distillFrom != null) {
             if (prompts == null) throw new IllegalArgumentException("--distill-from needs --prompts");
-            if (vision || adapterFor != null) throw new IllegalArgumentException("--distill-from trains a language-only draft");
             Map<String, GgufValue> vocab = Distillation.vocabulary(distillFrom);
             TrainableLlama lm = languageModel(vocab);
             int vocabSize = ((String[]) vocab.get("tokenizer.ggml.tokens").value()).length;
             if (lm.shape.vocab() != vocabSize) throw new IllegalArgumentException("--init has " + lm.shape.vocab() + " tokens, the target " + vocabSize);
-            List<Trainer.Sequence> data = Distillation.sequences(distillFrom, distillMmproj, Distillation.readPrompts(prompts),
-                    maxAnswer, distillChat, distillLogits, threads, !quiet);
-            System.out.printf("vocab %d, %d parameters, %d sequences%n", vocabSize, lm.parameterCount(), data.size());
-            Outputs outputs = () -> TrainedGguf.writeLlama(out, lm, "specula-distilled-draft", vocab, outType);
-            List<Float> losses = fit(lm, data, outputs);
-            outputs.write();
-            System.out.printf("wrote %s, final loss %.4f (mean of the last 20 steps %.4f)%n", out, losses.getLast(), tailMean(losses, 20));
-            if (lossPng != null) ImageIO.write(LossChart.draw(losses), "png", lossPng.toFile());
+            try (Parallel pool = new Parallel(threads);
+                 ClipEncoder tower = adapterFor == null ? null : ClipEncoder.open(adapterFor, pool)) {
+                Path targetMmproj = distillMmproj != null ? distillMmproj : adapterFor;
+                List<Trainer.Sequence> data = Distillation.sequences(distillFrom, targetMmproj, Distillation.readPrompts(prompts),
+                        maxAnswer, distillChat, distillLogits, tower, threads, bars.shown());
+                Trainable model = lm;
+                TrainableProjector projector = null;
+                if (tower != null) {
+                    projector = new TrainableProjector(tower.config().featureWidth(),
+                            projectorHidden != null ? projectorHidden : lm.shape.dim(), lm.shape.dim(), seed + 1);
+                    model = new VisionLanguageModel(lm, projector);
+                }
+                long params = lm.parameterCount() + (projector != null ? projector.parameterCount() : 0);
+                System.out.printf("vocab %d, %d parameters, %d sequences%n", vocabSize, params, data.size());
+                TrainableProjector proj = projector;
+                Outputs outputs = () -> {
+                    String name = "specula-distilled-" + (proj != null ? "adapter-draft" : "draft");
+                    TrainedGguf.writeLlama(out, lm, name, vocab, outType);
+                    if (proj != null) TrainedGguf.writeProjector(mmprojOut, proj, name + "-projector", outType);
+                };
+                List<Float> losses = fit(model, data, outputs);
+                outputs.write();
+                System.out.printf("wrote %s%s, final loss %.4f (mean of the last 20 steps %.4f)%n", out,
+                        proj != null ? " and " + mmprojOut : "", losses.getLast(), tailMean(losses, 20));
+                if (lossPng != null) ImageIO.write(LossChart.draw(losses), "png", lossPng.toFile());
+            }
             return 0;
         }
         SceneWorld world = new SceneWorld(worldSeed);
@@ -191,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private List<Trainer.Sequence> sequences(SceneWorld world, List<Task> taskList, Tokenizer tok, ClipEncoder tower) {
         List<Trainer.Sequence> data = new ArrayList<>();
-        try (Progress p = Progress.start(tower != null ? "encode images" : "tokenize", !quiet)) {
+        try (Progress p = Progress.start(tower != null ? "encode images" : "tokenize", bars.shown())) {
             for (int i = 0; i < scenes; i++) {
                 Scene scene = world.scene(SceneWorld.Split.TRAIN, i);
                 ImageFeatures f = tower != null ? WorldExamples.features(tower, scene) : null;
@@ -222,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
         int remaining = Math.max(0, steps - done);
         long t0 = System.nanoTime();
         List<Float> losses;
-        try (Progress bar = Progress.withEta("train", !quiet && remaining > 0)) {
+        try (Progress bar = Progress.withEta("train", bars.shown() && remaining > 0)) {
             losses = Trainer.train(model, data, remaining, batch, opt, threads, seed + done, (s, n, loss) -> {
                 bar.accept((double) s / n);
                 bar.message(String.format(" loss %.4f", loss));
@@ -234,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }
-                if (quiet && (s == 1 || s % Math.max(1, n / 20) == 0 || s == n)) {
+                if (!bars.shown() && (s == 1 || s % Math.max(1, n / 20) == 0 || s == n)) {
                     double el = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("step %d/%d loss %.4f  %.0fs elapsed, ETA %.0fs%n", s, n, loss, el, el / s * (n - s));
                 }

@@ -3,12 +3,21 @@ package dev.specula.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.specula.engine.Engine;
 import dev.specula.engine.EngineConfig;
+import dev.specula.engine.Listener;
+import dev.specula.engine.Result;
 import dev.specula.gguf.GgufFile;
+import dev.specula.sampling.SamplerConfig;
+import dev.specula.train.Scene;
+import dev.specula.train.SceneRenderer;
 import dev.specula.train.SceneWorld;
+import dev.specula.train.Task;
 import dev.specula.train.WorldAccuracy;
+import dev.specula.train.WorldExamples;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +55,40 @@ class DemoWorldTest {
             WorldAccuracy a = WorldAccuracy.measure(engine, new SceneWorld(DemoModels.WORLD_SEED), SceneWorld.Split.VALIDATION, 100, size, null);
             assertThat(a.captions()).as("captions naming every object's colour and shape").isGreaterThanOrEqualTo(0.95);
             assertThat(a.qa()).as("multiple-choice accuracy").isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    @Test
+    void trainingSequencesHoldTheEnginesPromptTokens() throws Exception {
+        // The demo models learnt from WorldExamples.sequence: its prompt must be the one the engine builds, token
+        // for token, with the image's rows after BOS and the first target at the prompt's last position.
+        SceneWorld world = new SceneWorld(DemoModels.WORLD_SEED);
+        try (var pool = new dev.specula.tensor.Parallel(1);
+             var tower = dev.specula.vision.ClipEncoder.open(MODELS.mmproj(), pool);
+             Engine engine = Engine.load(EngineConfig.of(MODELS.target()).withMmproj(MODELS.mmproj()).withThreads(1), null)) {
+            for (int i = 0; i < 2; i++) {
+                Scene scene = world.scene(SceneWorld.Split.TRAIN, i);
+                var features = WorldExamples.features(tower, scene);
+                var picture = WorldExamples.rgb(SceneRenderer.render(scene, tower.config().imageSize()));
+                for (Task task : Task.values()) {
+                    Task.Example ex = task.example(scene);
+                    Result r = engine.generate(WorldExamples.request(ex.prompt(), picture, SamplerConfig.greedy(), 1), Listener.NONE);
+                    int[] prompt = r.promptTokens();
+                    for (var seq : List.of(WorldExamples.sequence(engine.tokenizer(), ex.prompt(), ex.reference(), features),
+                            WorldExamples.sequence(engine.tokenizer(), ex.prompt(), ex.reference(), null))) {
+                        assertThat(Arrays.copyOf(seq.ids(), prompt.length)).as(ex.prompt()).containsExactly(prompt);
+                        int rows = seq.imageRows(), firstTarget = 0;
+                        while (seq.targets()[firstTarget] < 0) firstTarget++;
+                        assertThat(firstTarget).isEqualTo(rows + prompt.length - 1);
+                        if (rows > 0) {
+                            assertThat(rows).isEqualTo(r.usage().imageTokens());
+                            assertThat(rows + prompt.length).isEqualTo(r.usage().promptTokens());
+                            assertThat(seq.imageAt()).isEqualTo(1);
+                            assertThat(prompt[0]).isEqualTo(engine.tokenizer().bos());
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -9,7 +9,10 @@ import dev.specula.engine.Result;
 import dev.specula.gguf.GgufMetadata;
 import dev.specula.gguf.GgufValue;
 import dev.specula.image.ImageLoader;
+import dev.specula.model.Prompt;
 import dev.specula.sampling.SamplerConfig;
+import dev.specula.sampling.TopLogits;
+import dev.specula.text.ChatTemplate;
 import dev.specula.text.PromptAssembler;
 import dev.specula.text.Tokenizer;
 import dev.specula.train.AdamW;
@@ -20,6 +23,7 @@ import dev.specula.train.TrainedGguf;
 import dev.specula.train.Trainer;
 import dev.specula.train.WorldExamples;
 import dev.specula.train.WorldVocabulary;
+import dev.specula.vision.ImageFeatures;
 import dev.specula.vision.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class DistillationTest {
 
@@ -52,6 +58,37 @@ class DistillationTest {
         Trainer.Sequence cut = Distillation.sequence(new int[] {1, 7, 8}, new int[] {20, 21}, -1);
         assertThat(cut.ids()).containsExactly(1, 7, 8, 20);
         assertThat(cut.targets()).containsExactly(-1, -1, 20, 21);
+    }
+
+    @Test
+    void softTargetsKeepTheImageAndSitAfterItsRows() {
+        // BOS, two image rows, prompt tokens 7 8, answer 20 21, end 2: the prompt's last position is 4.
+        float[] features = {1, 2, 3, 4}, weights = {1, 1, 1, 1, 3, 1, 1};
+        Trainer.Sequence s = new Trainer.Sequence(new int[] {1, 7, 8, 20, 21}, new int[] {-1, -1, -1, -1, 20, 21, 2},
+                1, features, 2, weights, null);
+        // The adapter draft's sequence from the engine's prompt pieces (BOS | image | 7 8) is that one, weights aside.
+        Trainer.Sequence built = Distillation.sequence(List.of(new int[] {1}, new int[] {7, 8}), new ImageFeatures(2, 2, features),
+                new int[] {20, 21}, 2);
+        assertThat(built.ids()).containsExactly(s.ids());
+        assertThat(built.targets()).containsExactly(s.targets());
+        assertThat(built.imageAt()).isEqualTo(1);
+        assertThat(built.imageRows()).isEqualTo(2);
+        assertThat(built.features()).isSameAs(features);
+        // An image that ends the prompt: its last row predicts the answer.
+        assertThat(Distillation.sequence(List.of(new int[] {1, 7}, new int[0]), new ImageFeatures(2, 2, features), new int[] {20}, 2).targets())
+                .containsExactly(-1, -1, -1, 20, 2);
+        List<TopLogits> tops = List.of(new TopLogits(new int[] {20, 5}, new float[] {2f, 1f}),
+                new TopLogits(new int[] {21, 6}, new float[] {0.5f, 0.5f}));
+        for (Trainer.Sequence seq : List.of(s, built)) {
+            Trainer.Sequence soft = Distillation.withSoftTargets(seq, 3, tops, 2);
+            assertThat(soft.imageAt()).isEqualTo(1);
+            assertThat(soft.imageRows()).isEqualTo(2);
+            assertThat(soft.features()).isSameAs(features);
+            assertThat(soft.weights()).isSameAs(seq.weights());
+            assertThat(soft.soft().ids()).containsExactly(-1, -1, -1, -1, -1, -1, -1, -1, 20, 5, 21, 6, -1, -1);
+            assertThat(soft.soft().probs()[8]).isCloseTo((float) (1 / (1 + Math.exp(-1))), within(1e-6f));
+            assertThat(soft.soft().probs()[10]).isEqualTo(0.5f);
+        }
     }
 
     @Test
@@ -115,8 +152,7 @@ class DistillationTest {
     @Test
     void distilsAVisionTargetsAnswersAboutItsImages() throws Exception {
         Path target = dir.resolve("vt.gguf"), mmproj = dir.resolve("vt-mmproj.gguf"), data = dir.resolve("data");
-        assertThat(Main.run("train", "--vision", "--task", "caption", "--scenes", "8", "--steps", "2", "--dim", "16", "--ff", "32",
-                "--tower-width", "64", "--quiet", "-o", target.toString(), "--mmproj-out", mmproj.toString())).isZero();
+        trainVisionTarget(target, mmproj);
         assertThat(Main.run("data", "--task", "caption", "--n", "3", "--split", "train", "-o", data.toString())).isZero();
         Path draft = dir.resolve("vd.gguf");
         CliRun run = CliRun.of("train", "--distill-from", target.toString(), "--mmproj", mmproj.toString(), "--prompts",
@@ -131,6 +167,88 @@ class DistillationTest {
             Request r = WorldExamples.request("Describe the image.", picture, SamplerConfig.greedy(), 12);
             assertThat(engine.generate(r, Listener.NONE).tokens()).isEqualTo(engine.generate(r.withUseDraft(false), Listener.NONE).tokens());
         }
+    }
+
+    @Test
+    void distilsAnImageAdapterDraftThatReadsTheImageWhereTheEngineDoes() throws Exception {
+        Path target = dir.resolve("vt.gguf"), mmproj = dir.resolve("vt-mmproj.gguf"), data = dir.resolve("data");
+        trainVisionTarget(target, mmproj);
+        assertThat(Main.run("data", "--task", "caption", "--n", "3", "--split", "train", "-o", data.toString())).isZero();
+        Path prompts = data.resolve("data.jsonl");
+        Files.writeString(prompts, "{\"id\":\"text\",\"prompt\":\"Describe a red circle.\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        List<Distillation.Line> lines = Distillation.readPrompts(prompts);
+        assertThat(lines.stream().filter(l -> l.image() != null)).hasSize(3);
+
+        Path draft = dir.resolve("ad.gguf"), projector = dir.resolve("ad-projector.gguf");
+        CliRun run = CliRun.of("train", "--distill-from", target.toString(), "--adapter-for", mmproj.toString(), "--mmproj-out",
+                projector.toString(), "--prompts", prompts.toString(), "--max-answer", "12", "--steps", "2", "--dim", "16", "--ff", "32",
+                "--distill-logits", "4", "--quiet", "-o", draft.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("distilled 4 answers").contains("and " + projector);
+
+        // The draft and its projector load as an adapter draft; lossless with the picture in the prompt.
+        RgbImage picture = new ImageLoader().load(lines.getFirst().image());
+        try (Engine engine = Engine.load(EngineConfig.of(target).withMmproj(mmproj).withDraft(draft, projector).withThreads(1), null)) {
+            Request r = WorldExamples.request(lines.getFirst().prompt(), picture, SamplerConfig.greedy(), 12);
+            Result spec = engine.generate(r, Listener.NONE);
+            assertThat(spec.tokens()).isEqualTo(engine.generate(r.withUseDraft(false), Listener.NONE).tokens());
+            assertThat(spec.stats().drafted()).isPositive();
+        }
+
+        // Every image's features sit where the engine's prompt holds the image, raw and in the chat template.
+        try (var pool = new dev.specula.tensor.Parallel(1); var tower = dev.specula.vision.ClipEncoder.open(mmproj, pool)) {
+            PromptAssembler assembler;
+            try (var f = dev.specula.gguf.GgufFile.open(target)) {
+                assembler = new PromptAssembler(Tokenizer.fromGguf(f.metadata()));
+            }
+            for (boolean chat : new boolean[] {false, true}) {
+                List<Trainer.Sequence> seqs = Distillation.sequences(target, mmproj, lines, 12, chat, 4, tower, 1, false);
+                for (int i = 0; i < lines.size(); i++) {
+                    Distillation.Line l = lines.get(i);
+                    Trainer.Sequence seq = seqs.get(i);
+                    if (l.image() == null) {
+                        assertThat(seq.imageRows()).isZero();
+                        continue;
+                    }
+                    var features = tower.encodeFeatures(tower.preprocessor().preprocess(new ImageLoader().load(l.image())));
+                    Prompt.Image rows = new Prompt.Image(features.data(), features.tokens());
+                    Prompt engines = chat ? assembler.chat(ChatTemplate.LLAVA_SYSTEM_PROMPT, l.prompt(), List.of(rows))
+                            : assembler.raw(WorldExamples.promptText(l.prompt()), List.of(rows));
+                    int[] text = engines.textTokens();
+                    int imageAt = 0;
+                    for (Prompt.Part part : engines.parts()) {
+                        if (part instanceof Prompt.Image) break;
+                        imageAt += part.length();
+                    }
+                    assertThat(Arrays.copyOf(seq.ids(), text.length)).as(l.id()).containsExactly(text);
+                    assertThat(seq.imageAt()).as(l.id()).isEqualTo(imageAt).isEqualTo(chat ? imageAt : 1);
+                    assertThat(seq.imageRows()).isEqualTo(features.tokens());
+                    assertThat(seq.features()).containsExactly(features.data());
+                    int first = 0;
+                    while (seq.targets()[first] < 0) first++;
+                    assertThat(first).isEqualTo(features.tokens() + text.length - 1);
+                    // Soft targets start at the same position, and the target's top-1 there is its greedy token.
+                    int k = seq.soft().k(), firstSoft = 0;
+                    while (seq.soft().ids()[firstSoft * k] < 0) firstSoft++;
+                    assertThat(firstSoft).isEqualTo(first);
+                    for (int t = first; t < seq.targets().length; t++) {
+                        if (seq.soft().ids()[t * k] >= 0) assertThat(seq.soft().ids()[t * k]).isEqualTo(seq.targets()[t]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void distillingRefusesAVisionTarget() {
+        CliRun run = CliRun.of("train", "--distill-from", "t.gguf", "--vision", "--prompts", "p.jsonl", "--quiet", "-o", "d.gguf");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--distill-from trains a draft, not a --vision target");
+    }
+
+    private void trainVisionTarget(Path target, Path mmproj) {
+        assertThat(Main.run("train", "--vision", "--task", "caption", "--scenes", "8", "--steps", "2", "--dim", "16", "--ff", "32",
+                "--tower-width", "64", "--quiet", "-o", target.toString(), "--mmproj-out", mmproj.toString())).isZero();
     }
 
     private Path distil(Path target, Path prompts, String name, String... extra) {

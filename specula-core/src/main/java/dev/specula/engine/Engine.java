@@ -142,6 +142,18 @@ public final class Engine implements AutoCloseable {
         return clip != null;
     }
 
+    /**
+     * The text tokens of the prompt {@link #generate} builds for {@code request}, cut at its images: the
+     * request's i-th image sits between piece i and piece i + 1 (BOS, when the tokenizer adds it, starts
+     * the first piece). The target reads its projection there and an adapter draft its own, so training
+     * an adapter draft puts the image's rows at the same place; together the pieces are
+     * {@link Result#promptTokens()}.
+     */
+    public List<int[]> promptPieces(Request request) {
+        int images = request.messages().stream().mapToInt(m -> m.images().size()).sum();
+        return assembler.textPieces(PromptBuilder.text(request, config.chatFormat()), images);
+    }
+
     public boolean hasDrafter() {
         return config.speculative();
     }

@@ -23,33 +23,41 @@ public final class PromptAssembler {
 
     /** Raw completion: the text as given, with markers. */
     public Prompt raw(String text, List<Prompt.Image> images) {
+        List<int[]> pieces = textPieces(text, images.size());
+        List<Prompt.Part> parts = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            if (pieces.get(i).length > 0) parts.add(new Prompt.Text(pieces.get(i)));
+            if (i < images.size()) parts.add(images.get(i));
+        }
+        return new Prompt(parts);
+    }
+
+    /**
+     * The tokens of {@link #raw}'s text parts for a prompt with {@code images} images, without their
+     * payload: piece i comes before image i, the last piece after the last image; a piece is empty where
+     * no text stands there (BOS, when the tokenizer adds it, starts the first).
+     */
+    public List<int[]> textPieces(String text, int images) {
         String normalized = text.replace(MTMD_MARKER, MARKER);
         int markers = count(normalized);
-        if (markers == 0 && !images.isEmpty()) {
-            normalized = MARKER.repeat(images.size()) + normalized;
-            markers = images.size();
+        if (markers == 0 && images > 0) {
+            normalized = MARKER.repeat(images) + normalized;
+            markers = images;
         }
-        if (markers != images.size()) {
+        if (markers != images) {
             throw new IllegalArgumentException("the prompt has " + markers + " image marker(s) " + MARKER
-                    + " but " + images.size() + " image(s) were given");
+                    + " but " + images + " image(s) were given");
         }
-        List<Prompt.Part> parts = new ArrayList<>();
-        int imageIndex = 0;
+        List<int[]> pieces = new ArrayList<>(markers + 1);
         int from = 0;
-        boolean first = true;
         while (true) {
             int at = normalized.indexOf(MARKER, from);
             String piece = normalized.substring(from, at < 0 ? normalized.length() : at);
-            if (first || !piece.isEmpty()) {
-                int[] ids = tokenizer.encode(piece, first, true);
-                if (ids.length > 0) parts.add(new Prompt.Text(ids));
-            }
-            first = false;
-            if (at < 0) break;
-            parts.add(images.get(imageIndex++));
+            boolean first = pieces.isEmpty();
+            pieces.add(first || !piece.isEmpty() ? tokenizer.encode(piece, first, true) : new int[0]);
+            if (at < 0) return pieces;
             from = at + MARKER.length();
         }
-        return new Prompt(parts);
     }
 
     /** The LLaVA-1.5 conversation template around one user message; images without markers go first. */

@@ -162,13 +162,19 @@ public final class TrainableLlama implements Trainable {
      * puts them (BOS, image, text); {@code targets} covers all {@code imageRows + ids.length} positions.
      */
     public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] dImage) {
-        return lossAndBackward(image, imageRows, imageAt, ids, targets, null, dImage);
+        float[] loss = new float[1];
+        run(image, imageRows, imageAt, ids, targets, null, null, true, loss, dImage);
+        return loss[0];
     }
 
-    /** As above, each position's gradient scaled by {@code weights} (null: 1); the loss returned is unweighted. */
-    public float lossAndBackward(float[] image, int imageRows, int imageAt, int[] ids, int[] targets, float[] weights, float[] dImage) {
+    /**
+     * The sequence's loss (its weights and soft targets included) with its image given as {@code image}, the
+     * {@code s.imageRows()} rows already in this model's width (null without an image); ADDS the gradients,
+     * the image rows' into {@code dImage}. The loss returned is unweighted.
+     */
+    public float lossAndBackward(Trainer.Sequence s, float[] image, float[] dImage) {
         float[] loss = new float[1];
-        run(image, imageRows, imageAt, ids, targets, weights, null, true, loss, dImage);
+        run(image, s.imageRows(), s.imageAt(), s.ids(), s.targets(), s.weights(), s.soft(), true, loss, dImage);
         return loss[0];
     }
 
@@ -180,9 +186,7 @@ public final class TrainableLlama implements Trainable {
     @Override
     public float lossAndBackward(Trainer.Sequence s) {
         if (s.imageRows() > 0) throw new IllegalArgumentException("a language model alone cannot read image features");
-        float[] loss = new float[1];
-        run(null, 0, 0, s.ids(), s.targets(), s.weights(), s.soft(), true, loss, null);
-        return loss[0];
+        return lossAndBackward(s, null, null);
     }
 
     @Override

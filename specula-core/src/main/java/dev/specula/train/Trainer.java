@@ -39,9 +39,10 @@ public final class Trainer {
     }
 
     /**
-     * Soft targets for distilling logits: for position t, {@code ids[t*k .. t*k+k)} (-1 where unused) with
-     * probabilities summing to 1. Where present, a position learns the mix (1 - weight)·one-hot(target) +
-     * weight·these probabilities, i.e. (1 - weight)·cross-entropy + weight·KL(probabilities ‖ model) + a constant.
+     * Soft targets for distilling logits: for position t (as in {@link Sequence#targets}, image rows included),
+     * {@code ids[t*k .. t*k+k)} (-1 where unused) with probabilities summing to 1. Where present, a position
+     * learns the mix (1 - weight)·one-hot(target) + weight·these probabilities, i.e.
+     * (1 - weight)·cross-entropy + weight·KL(probabilities ‖ model) + a constant.
      */
     public record Soft(int k, int[] ids, float[] probs, float weight) {
         public Soft {

@@ -52,7 +52,7 @@ public final class VisionLanguageModel implements Trainable {
         if (s.imageRows() == 0) return lm.lossAndBackward(s);
         TrainableProjector.Pass pass = projector.forward(s.features(), s.imageRows());
         float[] dRows = new float[pass.y().length];
-        float loss = lm.lossAndBackward(pass.y(), s.imageRows(), s.imageAt(), s.ids(), s.targets(), s.weights(), dRows);
+        float loss = lm.lossAndBackward(s, pass.y(), dRows);
         projector.backward(pass, dRows);
         return loss;
     }

@@ -2,7 +2,6 @@ package dev.specula.train;
 
 import dev.specula.engine.Message;
 import dev.specula.engine.Request;
-import dev.specula.model.Prompt;
 import dev.specula.sampling.SamplerConfig;
 import dev.specula.text.PromptAssembler;
 import dev.specula.text.Tokenizer;
@@ -50,9 +49,9 @@ public final class WorldExamples {
      */
     public static Trainer.Sequence sequence(Tokenizer tok, String question, String answer, ImageFeatures features, float choiceWeight) {
         int rows = features == null ? 0 : features.tokens();
-        Prompt p = new PromptAssembler(tok).raw(promptText(question), List.of(new Prompt.Image(new float[Math.max(1, rows)], Math.max(1, rows))));
-        int[] head = ((Prompt.Text) p.parts().get(0)).tokens(); // BOS
-        int[] question1 = ((Prompt.Text) p.parts().get(2)).tokens();
+        // the engine's text around the one image: BOS before it, the question after it
+        List<int[]> pieces = new PromptAssembler(tok).textPieces(promptText(question), 1);
+        int[] head = pieces.get(0), question1 = pieces.get(1);
         int[] a = tok.encode(answer, false, false);
         int[] ids = new int[head.length + question1.length + a.length];
         System.arraycopy(head, 0, ids, 0, head.length);

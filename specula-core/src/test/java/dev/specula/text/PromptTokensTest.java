@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The prompts of llama.cpp's recorded runs (own fixtures {@code expected/}) tokenize to the recorded
- * chunks, and the recorded generated tokens print as the recorded pieces. All these models share the
- * stories260K 512-token vocabulary, read here from the project's own tiny LLaVA model so that the test
- * needs no third-party file.
+ * chunks as {@link PromptAssembler} splits them, and the recorded generated tokens print as the recorded
+ * pieces. All these models share the stories260K 512-token vocabulary, read here from the project's own
+ * tiny LLaVA model so that the test needs no third-party file.
  */
 class PromptTokensTest {
     private final Tokenizer tok = TestTokenizers.tinyLlava();
@@ -32,8 +32,10 @@ class PromptTokensTest {
         for (Path run : runs) {
             JsonNode json = new ObjectMapper().readTree(run.toFile());
             String prompt = json.get("prompt").asText();
-            // mtmd_tokenize: split at the marker, tokenize each text part on its own, BOS on the first only
-            String[] texts = prompt.split(Pattern.quote(json.get("marker").asText()), -1);
+            // mtmd_tokenize: split at the marker, tokenize each text part on its own, BOS on the first only;
+            // the engine's PromptAssembler does the same
+            int images = prompt.split(Pattern.quote(json.get("marker").asText()), -1).length - 1;
+            List<int[]> texts = new PromptAssembler(tok).textPieces(prompt, images);
             List<int[]> expected = new ArrayList<>();
             for (JsonNode chunk : json.get("chunks")) {
                 if (chunk.get("type").asText().equals("text")) {
@@ -41,8 +43,8 @@ class PromptTokensTest {
                 }
             }
             assertThat(texts).as(run.toString()).hasSize(expected.size());
-            for (int i = 0; i < texts.length; i++) {
-                assertThat(tok.encode(texts[i], i == 0, true)).as(run + " chunk " + i).containsExactly(expected.get(i));
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(texts.get(i)).as(run + " chunk " + i).containsExactly(expected.get(i));
             }
         }
     }
