@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * inputs, so that a product allocates nothing once its buffers have grown to size.
  */
 public final class Product implements Parallel.RangeTask {
-    /** Rows per range bound: a multiple of every kernel's row tile (1 to 4). */
+    /** Rows per range bound: a multiple of every kernel's row tile (1 to 4; native Q4_K: groups of 16). */
     static final int GRAIN = 16;
     /**
      * Below this many multiply-adds a product runs on the calling thread: waking a worker costs
