@@ -17,9 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The native kernel for products with Q4_K weights ({@code src/main/c/specula_kquants.c}, linked into the
- * same library as {@link NativeKernels}), with inputs laid out by {@link Q8KActivations}. It has SIMD code
- * for AVX-512 VNNI only; elsewhere only its scalar reference, which tests call, and Q4_K products stay in
- * Java ({@link #usable()}).
+ * same library as {@link NativeKernels}), with inputs laid out by {@link Q8KActivations}: llama.cpp's order, the
+ * bits of the Java Q4_K products ({@code Q4_K.llamaDot}), at every SIMD level (AVX2, AVX-VNNI, AVX-512 VNNI).
+ * Below AVX2 there is no native Q4_K code and Q4_K products stay in Java ({@link #usable()}).
  */
 public final class NativeKQuants {
     private NativeKQuants() {}
@@ -46,11 +46,11 @@ public final class NativeKQuants {
                     FunctionDescriptor.of(JAVA_INT));
             // critical: no thread-state transition for these short calls, and heap arrays may be passed
             matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4k_matmul_rows"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                            ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
                     Linker.Option.critical(true));
             repack = linker.downcallHandle(symbols.findOrThrow("specula_q4k_repack"),
-                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
                     Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
@@ -76,8 +76,8 @@ public final class NativeKQuants {
     }
 
     /**
-     * The level Q4_K products run at: the best this CPU has code for ({@link #SCALAR} to {@link #AVX512_VNNI}), capped
-     * like {@link NativeKernels#level()}; -1 when unavailable.
+     * The level Q4_K products run at: the best this CPU has ({@link #SCALAR} to {@link #AVX512_VNNI}), capped like
+     * {@link NativeKernels#level()}; -1 when unavailable.
      */
     public static int level() {
         return LEVEL;
@@ -93,29 +93,22 @@ public final class NativeKQuants {
         return LEVEL >= AVX2;
     }
 
-    /** {@link #matmulRows(int, MemorySegment, boolean, int, int, int, Q8KActivations, int, MemorySegment, int)} over the file layout. */
-    static void matmulRows(int level, MemorySegment data, int cols, int rowStart, int rowEnd,
-                           Q8KActivations in, int batch, MemorySegment out, int outStride) {
-        matmulRows(level, data, false, cols, rowStart, rowEnd, in, batch, out, outStride);
-    }
-
-    /** Whether products at {@code level} can read weights repacked by {@link #repack}. */
-    static boolean readsPacked(int level) {
-        return level >= AVX2;
-    }
+    /** Rows per group of the repacked layout; the last group is filled up with zero rows. */
+    static final int GROUP = 16;
 
     /**
-     * A copy of a Q4_K matrix in the layout that the SIMD kernels read without transposing (specified in
-     * {@code specula_kquants.c}; same size), rows split across the pool, into {@link HugePages}. Products
-     * over it give the same bits as over {@code data}; native Q4_K products read it ({@link Matrix#packed}).
+     * A copy of a Q4_K matrix in the layout that the kernels read, groups of 16 rows interleaved (specified in
+     * {@code specula_kquants.c}; the size of the matrix with its rows filled up to a multiple of 16), groups split
+     * across the pool, into {@link HugePages}. Native Q4_K products read only this ({@link Matrix#packed}).
      */
     public static MemorySegment repack(MemorySegment data, int rows, int cols, Parallel pool) {
         int superBlocks = cols / Q8KActivations.QK;
         long rowBytes = (long) superBlocks * Q4_K.BYTES;
-        MemorySegment dst = HugePages.allocate(rowBytes * rows);
-        pool.forRange(rows, 64, (start, end) -> {
+        int groups = (rows + GROUP - 1) / GROUP;
+        MemorySegment dst = HugePages.allocate(rowBytes * GROUP * groups);
+        pool.forRange(groups, 4, (start, end) -> {
             try {
-                REPACK.invokeExact(data, dst, rowBytes, start, end, superBlocks);
+                REPACK.invokeExact(data, dst, rowBytes, rows, start, end, superBlocks);
             } catch (Throwable t) {
                 throw new IllegalStateException("native Q4_K repack failed", t);
             }
@@ -124,21 +117,29 @@ public final class NativeKQuants {
     }
 
     /**
-     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix ({@code data},
-     * {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the {@code batch} inputs in
-     * {@code in}, at {@code level} (up to {@link #cpuLevel()}). Each input's result does not depend on the batch
-     * or the other inputs, nor on the SIMD level.
+     * How many of a batch's inputs go through llama.cpp's batched kernel: with {@code batched} (a prompt's product)
+     * the first 4·⌊batch/4⌋ of a batch of 4 or more, as ggml's {@code forward_mul_mat} sends them to
+     * {@code gemm_q4_K_8x8}, the rest, and every input otherwise, through {@code gemv} (the Java kernels' split,
+     * {@code KQuantFormat.llamaRows}).
      */
-    public static void matmulRows(int level, MemorySegment data, boolean packed, int cols, int rowStart, int rowEnd,
-                           Q8KActivations in, int batch, MemorySegment out, int outStride) {
-        if (level < SCALAR || level > CPU_LEVEL) {
+    static int gemmInputs(int batch, boolean batched) {
+        return batched && batch >= 4 ? batch - batch % 4 : 0;
+    }
+
+    /**
+     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix {@code cols} wide, as
+     * {@link #repack} left it ({@code packed}), and the {@code batch} inputs in {@code in}, at {@code level} (AVX2
+     * up to {@link #cpuLevel()}), in llama.cpp's order: with {@code batched} the split of {@link #gemmInputs}, else
+     * every input as if alone. The bits depend on neither the level nor the other inputs.
+     */
+    public static void matmulRows(int level, MemorySegment packed, int cols, int rowStart, int rowEnd,
+                                  Q8KActivations in, int batch, boolean batched, MemorySegment out, int outStride) {
+        if (level < AVX2 || level > CPU_LEVEL) {
             throw new IllegalArgumentException("no Q4_K kernel at level " + level + " here (best " + CPU_LEVEL + ")");
         }
-        if (packed && !readsPacked(level)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
-        int superBlocks = cols / Q8KActivations.QK;
         try {
-            MATMUL.invokeExact(level, data, (long) superBlocks * Q4_K.BYTES, rowStart, rowEnd, superBlocks,
-                    in.packed(), in.stride(), batch, out, outStride, packed ? 1 : 0);
+            MATMUL.invokeExact(level, packed, rowStart, rowEnd, cols / Q8KActivations.QK, in.packed(), in.stride(),
+                    batch, gemmInputs(batch, batched), out, outStride);
         } catch (Throwable t) {
             throw new IllegalStateException("native Q4_K kernel failed", t);
         }

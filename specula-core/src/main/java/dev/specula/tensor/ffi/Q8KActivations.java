@@ -1,6 +1,5 @@
 package dev.specula.tensor.ffi;
 
-import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.infra.Lanes;
 import dev.specula.tensor.infra.Layouts;
 import dev.specula.tensor.infra.Segments;
@@ -12,37 +11,25 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
- * The input of a native product with K-quant weights, rounded to Q8_K super-blocks once per product
- * exactly as {@link InputRounding#Q8_K} rounds it (llama.cpp's {@code quantize_row_q8_K}): per 256 values
- * iscale = -127 / max (the signed value of largest magnitude, the first if several), q = min(127,
- * round-half-even(iscale * x)), d = 1 / iscale. The Java kernels take the values {@code q * d}; the native
- * ones take the bytes q and the float d, in the layout specified in {@code specula_kquants.c}: per pair of
- * super-blocks 640 bytes, one sub-block per int32 lane, beside each lane its d and d times the sum of its
- * 32 bytes. A buffer is reused from product to product and grows only when a product needs more room.
+ * The input of a native product with Q4_K weights, rounded to Q8_K super-blocks once per product exactly as
+ * llama.cpp's {@code quantize_row_q8_K_ref} rounds it (and {@code Q8KInputs}, the Java kernels' twin): per 256
+ * values iscale = -127 / max (the signed value of largest magnitude, the first if several), q = min(127,
+ * round-half-even(iscale * x)), d = 1 / iscale. Laid out as {@code specula_kquants.c} specifies: per super-block
+ * 288 bytes, the 256 bytes q, the sums of q over its sub-blocks of 32 as int16 pairs, then d. A buffer is reused
+ * from product to product and grows only when a product needs more room.
  */
 public final class Q8KActivations {
     static final int QK = 256;
-    static final int PAIR = 640;
+    /** Bytes per super-block: q, the sums at {@link #SUMS}, d at {@link #SCALE}, zeros to a multiple of 32. */
+    static final int BLOCK = 288;
+    static final int SUMS = 256, SCALE = 272;
     private static final VectorSpecies<Float> S = Lanes.F;
     private static final int L = S.length();
     private static final VectorSpecies<Byte> B = Lanes.B;
     /** Adding then subtracting 1.5 * 2^23 rounds a float below 2^22 to the nearest integer, ties to even. */
     private static final float ROUND = 12582912f;
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** {@code LANE[8 s + j]}: the int32 lane of sub-block j of the pair's super-block s. */
-    private static final int[] LANE = new int[16];
-
-    static {
-        for (int i = 0; i < 16; i++) {
-            int l = i / 4, a = i % 4;
-            LANE[8 * (a / 2) + 4 * (a % 2) + 2 * (l % 2) + l / 2] = i;
-        }
-    }
 
     private final Segments.Growable buffer = new Segments.Growable();
     private long stride;
@@ -52,27 +39,17 @@ public final class Q8KActivations {
     /** Rounds and lays out {@code batch} inputs of {@code cols} values (a multiple of 256) each. */
     public void quantize(float[] x, int batch, int cols) {
         int superBlocks = cols / QK;
-        int pairs = (superBlocks + 1) / 2;
         // the extra 64 bytes keep the inputs' streams off a single L1 set when cols is a power of two
-        stride = (long) pairs * PAIR + 64;
+        stride = (long) superBlocks * BLOCK + 64;
         MemorySegment seg = buffer.reserve(stride * batch);
         for (int t = 0; t < batch; t++) {
-            long base = t * stride;
-            if (superBlocks % 2 != 0) {
-                // the missing second super-block of the last pair reads as zeros (no slice: nothing allocated)
-                long last = base + (long) (pairs - 1) * PAIR;
-                for (int o = 0; o < PAIR; o += 8) seg.set(ValueLayout.JAVA_LONG_UNALIGNED, last + o, 0L);
-            }
             for (int s = 0; s < superBlocks; s++) {
+                long at = t * stride + (long) s * BLOCK;
                 float d = round(x, t * cols + s * QK);
-                long pair = base + (long) (s / 2) * PAIR;
-                int half = 8 * (s % 2);
-                for (int j = 0; j < 8; j++) {
-                    long at = pair + 4L * LANE[half + j];
-                    for (int k = 0; k < 8; k++) seg.set(Layouts.INT, at + 64L * k, (int) WORDS.get(q, 32 * j + 4 * k));
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 512, d);
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 576, d * sums[j]);
-                }
+                MemorySegment.copy(q, 0, seg, ValueLayout.JAVA_BYTE, at, QK);
+                for (int p = 0; p < 4; p++) seg.set(Layouts.INT, at + SUMS + 4 * p, sums[2 * p] & 0xffff | sums[2 * p + 1] << 16);
+                seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + SCALE, d);
+                for (long o = SCALE + 4; o < BLOCK; o += 4) seg.set(Layouts.INT, at + o, 0);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * inputs, so that a product allocates nothing once its buffers have grown to size.
  */
 public final class Product implements Parallel.RangeTask {
-    /** Rows per range bound: a multiple of every kernel's row tile (1 to 4). */
+    /** Rows per range bound: a multiple of every kernel's row tile (1 to 4; native Q4_K: groups of 16). */
     static final int GRAIN = 16;
     /**
      * Below this many multiply-adds a product runs on the calling thread: waking a worker costs
@@ -69,7 +69,7 @@ public final class Product implements Parallel.RangeTask {
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
         // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
         p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked;
-        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
+        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
         if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
             p.segmentArray = out;
@@ -153,7 +153,7 @@ public final class Product implements Parallel.RangeTask {
     public void run(int start, int end) {
         Matrix mat = m;
         if (nativeQ4K) {
-            NativeKQuants.matmulRows(NativeKQuants.level(), weights, true, mat.cols(), start, end, kInputs, batch,
+            NativeKQuants.matmulRows(NativeKQuants.level(), weights, mat.cols(), start, end, kInputs, batch, batched,
                     outSegment, mat.rows());
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,

@@ -5,6 +5,7 @@ import dev.specula.tensor.GgmlType;
 import dev.specula.tensor.Matrix;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
+import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.NativeQ4KTest;
 import dev.specula.tensor.ffi.Q8Activations;
@@ -74,6 +75,34 @@ class ProductTest {
                     assertThat(Backend.describe()).startsWith("native");
                     m.multiply(pool, x, batch, nat);
                     for (int i = 0; i < java.length; i++) assertThat(nat[i]).isCloseTo(java[i], within(1e-3f));
+                }
+            }
+        } finally {
+            Backend.select(before);
+        }
+    }
+
+    /** Native Q4_K products are Java's bit for bit, a prompt's batch ({@code multiply}) and every input alone alike. */
+    @Test
+    void nativeQ4KGivesTheJavaBitsInBothOrders() {
+        Assumptions.assumeTrue(NativeKernels.available() && NativeKQuants.usable(),
+                "skipped: no native Q4_K kernel here: " + Backend.nativeStatus());
+        Random rnd = new Random(13);
+        Backend before = Backend.selected();
+        try (Parallel pool = new Parallel(2)) {
+            Matrix m = randomMatrix(GgmlType.Q4_K, 77, 1024, rnd);
+            for (int batch : new int[] {1, 4, 6, 9}) {
+                float[] x = QuantizedFormatsTest.randomFloats(batch * 1024, rnd);
+                for (boolean each : new boolean[] {false, true}) {
+                    float[] java = new float[batch * 77];
+                    float[] nat = new float[batch * 77];
+                    Backend.select(Backend.JAVA);
+                    if (each) m.multiplyEach(pool, x, batch, java);
+                    else m.multiply(pool, x, batch, java);
+                    Backend.select(Backend.NATIVE);
+                    if (each) m.multiplyEach(pool, x, batch, nat);
+                    else m.multiply(pool, x, batch, nat);
+                    assertThat(nat).as("batch %d each %b", batch, each).containsExactly(java);
                 }
             }
         } finally {
