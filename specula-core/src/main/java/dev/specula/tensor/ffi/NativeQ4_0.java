@@ -29,13 +29,17 @@ public final class NativeQ4_0 {
 
     private static final MethodHandle MATMUL;
     private static final MethodHandle REPACK;
+    private static final String PROBLEM;
 
     static {
         MethodHandle matmul = null;
         MethodHandle repack = null;
+        String problem = null;
         try {
             SymbolLookup symbols = NativeKernels.symbols();
-            if (symbols != null) {
+            if (symbols == null) {
+                problem = NativeKernels.problem();
+            } else {
                 Linker linker = Linker.nativeLinker();
                 // critical: no thread-state transition for these short calls
                 matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4_0_matmul"),
@@ -47,16 +51,23 @@ public final class NativeQ4_0 {
                         Linker.Option.critical(true));
             }
         } catch (RuntimeException e) {
+            problem = "the library has no Q4_0 kernel in llama.cpp's order: " + e.getMessage();
             matmul = null;
             repack = null;
         }
         MATMUL = matmul;
         REPACK = repack;
+        PROBLEM = problem;
     }
 
-    /** Whether the library loaded and has this kernel. */
+    /** Whether the library loaded and has this kernel (one from before it runs Q4_0 in {@link NativeKernels}). */
     public static boolean available() {
         return MATMUL != null;
+    }
+
+    /** Why the kernel is unavailable, or null. */
+    public static String problem() {
+        return PROBLEM;
     }
 
     /** Bytes of the repacked copy of a {@code rows x cols} matrix: groups of 16 rows, pairs of blocks of 576 bytes. */

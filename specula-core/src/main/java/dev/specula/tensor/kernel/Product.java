@@ -71,8 +71,9 @@ public final class Product implements Parallel.RangeTask {
         p.batch = batch;
         p.out = out;
         boolean usesNative = Backend.usesNative();
-        // native Q4_0 runs NativeQ4_0 (llama.cpp's order, the bits of Q4_0Lanes) at every level
-        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative;
+        // native Q4_0 runs NativeQ4_0 (llama.cpp's order, the bits of Q4_0Lanes) at every level; a library from before
+        // it (-Dspecula.native.library) runs its own Q4_0 kernel
+        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative && NativeQ4_0.available();
         p.nativeKernels = q8Inputs && usesNative && !p.nativeQ4_0;
         p.javaPacked = q8Inputs && !usesNative && readsPackedInJava(type, m.cols(), batch);
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
@@ -159,7 +160,7 @@ public final class Product implements Parallel.RangeTask {
         GgmlType type = m.type();
         if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
-        if (type == GgmlType.Q4_0 && Backend.usesNative()) {
+        if (type == GgmlType.Q4_0 && Backend.usesNative() && NativeQ4_0.available()) {
             m.nativeRowGroups(pool);
             return;
         }

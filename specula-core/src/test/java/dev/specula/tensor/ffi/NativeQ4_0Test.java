@@ -27,7 +27,7 @@ class NativeQ4_0Test {
 
     @BeforeAll
     static void requireLibrary() {
-        Assumptions.assumeTrue(NativeQ4_0.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
+        Assumptions.assumeTrue(NativeQ4_0.available(), "skipped: native Q4_0 kernel unavailable: " + NativeQ4_0.problem());
     }
 
     /** Written where no output row is: a kernel that stores outside its rows changes it. */
