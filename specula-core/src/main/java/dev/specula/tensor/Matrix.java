@@ -2,6 +2,7 @@ package dev.specula.tensor;
 
 import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.ffi.NativeQ4_0;
 import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.infra.Segments;
 import dev.specula.tensor.kernel.Product;
@@ -16,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>A Q4_0 or Q8_0 matrix may also hold its weights repacked for the AVX-512 kernels, native or Java
  * ({@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
- * kernel ({@link #rowGroups}), each made on first use; {@link #data()} stays the file's layout.
+ * kernel ({@link #rowGroups}) and for the native one ({@link #nativeRowGroups}), each made on first use;
+ * {@link #data()} stays the file's layout.
  */
 public final class Matrix {
     private final String name;
@@ -29,6 +31,8 @@ public final class Matrix {
     private MemorySegment packedOwner;
     private volatile MemorySegment rowGroups;
     private MemorySegment rowGroupsOwner;
+    private volatile MemorySegment nativeRowGroups;
+    private MemorySegment nativeRowGroupsOwner;
 
     public Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
         long need = format.type().byteSize((long) rows * cols);
@@ -133,6 +137,24 @@ public final class Matrix {
                 if (p == null) {
                     rowGroupsOwner = Q4_0Lanes.repack(data, rows, cols, pool);
                     rowGroups = p = Segments.unscoped(rowGroupsOwner);
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * A Q4_0 matrix's weights in groups of 16 rows for the native kernel in llama.cpp's order ({@link NativeQ4_0#repack}),
+     * made on the first call (groups split across the pool).
+     */
+    public MemorySegment nativeRowGroups(Parallel pool) {
+        MemorySegment p = nativeRowGroups;
+        if (p == null) {
+            synchronized (this) {
+                p = nativeRowGroups;
+                if (p == null) {
+                    nativeRowGroupsOwner = NativeQ4_0.repack(data, rows, cols, pool);
+                    nativeRowGroups = p = Segments.unscoped(nativeRowGroupsOwner);
                 }
             }
         }

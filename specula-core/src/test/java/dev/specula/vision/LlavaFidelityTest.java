@@ -7,7 +7,9 @@ import dev.specula.model.LlamaModel;
 import dev.specula.model.Deviations;
 import dev.specula.model.TestModels;
 import dev.specula.sampling.Sampler;
+import dev.specula.tensor.Backend;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,7 +33,8 @@ import static org.assertj.core.api.Assertions.within;
  * fed back. The rule is the text runs' ({@code LlamaFidelityTest}): LM formats whose products add in llama.cpp's
  * order give its logits bit for bit, greedy token at any margin; the others keep the greedy token wherever the
  * recorded margin is at least 0.1 and each top-5 logit within what was measured, as a share of the step's largest
- * logit. (The image embeddings themselves are checked, bit for bit, in {@link ClipEncoderFixtureTest}.)
+ * logit. The native backend's Q4_0 products add in llama.cpp's order too, so its q4_0 runs are held to the exact
+ * rule as well. (The image embeddings themselves are checked, bit for bit, in {@link ClipEncoderFixtureTest}.)
  *
  * <p>That needs the vision tower bit-exact (clip.cpp's flash attention in ggml's tiled kernel, ggml_norm's
  * variance, the GELU tables) and the LM's image batch too: 64 rows run llama.cpp's tiled attention, and the
@@ -54,6 +57,8 @@ class LlavaFidelityTest {
      * for bit and misses the recorded ones by up to 0.94%.
      */
     private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q4_0", "q5_0", "q4_1", "q5_1", "q5_k", "q6_k");
+    /** LM formats whose native products add in llama.cpp's order too ({@code NativeQ4_0}), held to the same rule. */
+    private static final Set<String> NATIVE_LLAMA_ORDER = Set.of("q4_0");
     private static final float EXACT_TOLERANCE = 1e-6f;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();
@@ -64,6 +69,11 @@ class LlavaFidelityTest {
         try (Stream<Path> files = Files.list(Fixtures.own("expected/tiny-llava"))) {
             return files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith("__text.json")).sorted().toList().stream();
         }
+    }
+
+    /** The runs of the LM formats in {@link #NATIVE_LLAMA_ORDER}, for the native backend. */
+    static Stream<String> nativeRuns() throws IOException {
+        return runs().filter(n -> NATIVE_LLAMA_ORDER.contains(n.substring(0, n.indexOf("__"))));
     }
 
     private static final Deviations DEVIATIONS = new Deviations("LlavaFidelityTest");
@@ -77,10 +87,29 @@ class LlavaFidelityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
     void teacherForcedLogitsMatchLlamaCpp(String name) throws IOException {
+        check(name, "");
+    }
+
+    @ParameterizedTest(name = "native {0}")
+    @MethodSource("nativeRuns")
+    void nativeBackendMatchesLlamaCppToo(String name) throws IOException {
+        Backend previous = Backend.selected();
+        Assumptions.assumeTrue(Backend.nativeStatus().startsWith("available"),
+                () -> "native backend unavailable here: " + Backend.nativeStatus());
+        try {
+            Backend.select(Backend.NATIVE);
+            check(name, "native ");
+        } finally {
+            Backend.select(previous);
+        }
+    }
+
+    /** {@code backend} prefixes the run's models in the printed deviations ("" for the Java kernels). */
+    private static void check(String name, String backend) throws IOException {
         JsonNode run = JSON.readTree(Fixtures.own("expected/tiny-llava/" + name).toFile());
         ImageEmbedding image = embedding(run);
         Matcher format = Pattern.compile("-(q\\d_[01k])\\.gguf$").matcher(run.get("model").asText());
-        boolean exact = format.find() && LLAMA_ORDER.contains(format.group(1));
+        boolean exact = format.find() && (backend.isEmpty() ? LLAMA_ORDER : NATIVE_LLAMA_ORDER).contains(format.group(1));
         float tolerance = exact ? EXACT_TOLERANCE : run.get("model").asText().matches(".*-q\\d.*") ? QUANTIZED_TOLERANCE : FLOAT_TOLERANCE;
         try (LlamaModel model = TestModels.open(Fixtures.own(run.get("model").asText()))) {
             int vocab = model.vocabSize();
@@ -100,7 +129,7 @@ class LlavaFidelityTest {
                 for (float l : logits) scale = Math.max(scale, Math.abs(l));
                 for (JsonNode entry : top) {
                     int id = entry.get(0).asInt();
-                    DEVIATIONS.record(run.get("model").asText() + " + " + run.get("mmproj").asText(), logits[id],
+                    DEVIATIONS.record(backend + run.get("model").asText() + " + " + run.get("mmproj").asText(), logits[id],
                             (float) entry.get(1).asDouble(), scale);
                     assertThat(logits[id]).as("%s step %d: logit of token %d", name, i, id)
                             .isCloseTo((float) entry.get(1).asDouble(), within(tolerance * scale));

@@ -7,6 +7,8 @@ import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.ffi.NativeQ4_0;
+import dev.specula.tensor.ffi.Q4_0Inputs;
 import dev.specula.tensor.ffi.Q8Activations;
 import dev.specula.tensor.ffi.Q8KActivations;
 import dev.specula.tensor.format.PreparedInputs;
@@ -41,6 +43,9 @@ public final class Product implements Parallel.RangeTask {
     private boolean nativeQ4K;
     /** The inputs of the format's own range product, rounded and prepared once for all its ranges. */
     private final PreparedInputs formatInputs = new PreparedInputs();
+    /** Inputs of the native Q4_0 kernel in llama.cpp's order (NativeQ4_0), used when nativeQ4_0. */
+    private final Q4_0Inputs q4Inputs = new Q4_0Inputs();
+    private boolean nativeQ4_0;
     private Matrix m;
     private int batch;
     private float[] out;
@@ -64,20 +69,28 @@ public final class Product implements Parallel.RangeTask {
         p.m = m;
         p.batch = batch;
         p.out = out;
-        p.nativeKernels = q8Inputs && Backend.usesNative();
-        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
+        boolean usesNative = Backend.usesNative();
+        // native Q4_0 runs NativeQ4_0 (llama.cpp's order, the bits of Q4_0Lanes) at every level; a library from before
+        // it (-Dspecula.native.library) runs its own Q4_0 kernel
+        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative && NativeQ4_0.available();
+        p.nativeKernels = q8Inputs && usesNative && !p.nativeQ4_0;
+        p.javaPacked = q8Inputs && !usesNative && readsPackedInJava(type, m.cols(), batch);
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
         // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
-        p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked;
+        p.q4Lanes = type == GgmlType.Q4_0 && !usesNative && !p.javaPacked;
         // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
-        p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
-        if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
+        p.nativeQ4K = type == GgmlType.Q4_K && usesNative && NativeKQuants.usable();
+        if ((p.nativeQ4K || p.nativeKernels || p.nativeQ4_0) && p.segmentArray != out) {
             p.segmentArray = out;
             p.outSegment = MemorySegment.ofArray(out);
         }
         if (p.nativeQ4K) {
             p.kInputs.quantize(x, batch, m.cols());
             p.weights = m.packed(pool);
+        } else if (p.nativeQ4_0) {
+            p.level = NativeKernels.level();
+            p.q4Inputs.build(x, batch, m.cols());
+            p.weights = m.nativeRowGroups(pool);
         } else if (p.nativeKernels) {
             p.level = NativeKernels.level();
             p.packed = NativeKernels.readsPacked(p.level, m.cols());
@@ -142,6 +155,10 @@ public final class Product implements Parallel.RangeTask {
         GgmlType type = m.type();
         if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
+        if (type == GgmlType.Q4_0 && Backend.usesNative() && NativeQ4_0.available()) {
+            m.nativeRowGroups(pool);
+            return;
+        }
         boolean packed = Backend.usesNative()
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
                 : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
@@ -155,6 +172,8 @@ public final class Product implements Parallel.RangeTask {
         if (nativeQ4K) {
             NativeKQuants.matmulRows(NativeKQuants.level(), weights, mat.cols(), start, end, kInputs, batch, batched,
                     outSegment, mat.rows());
+        } else if (nativeQ4_0) {
+            NativeQ4_0.matmulRows(level, weights, mat.cols(), start, end, q4Inputs, batch, outSegment, mat.rows());
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());

@@ -136,7 +136,10 @@ class PackedRowsTest {
         }
     }
 
-    /** Through Matrix.multiply: the Java backend equals the native backend bit for bit on 512-bit vectors. */
+    /**
+     * Through Matrix.multiply: the Java backend equals the native backend bit for bit on 512-bit vectors, for Q8_0
+     * (native Q4_0 products run NativeQ4_0 in llama.cpp's order, whose Java twin is Q4_0Lanes: NativeQ4_0Test).
+     */
     @Test
     void javaBackendEqualsNativeBackend() {
         assumeKernel();
@@ -149,7 +152,7 @@ class PackedRowsTest {
         int packedBefore = Product.javaPackedTypes();
         Product.javaPackedTypes(Product.PACKED_Q4_0 | Product.PACKED_Q8_0);
         try (Parallel pool = new Parallel(2)) {
-            for (GgmlType type : TYPES) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q8_0}) {
                 for (int[] shape : new int[][] {{77, 512}, {40, 1120}}) {
                     int rows = shape[0], cols = shape[1];
                     Matrix m = new Matrix("w", TensorFormat.of(type),
