@@ -7,8 +7,10 @@ import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
+import dev.specula.tensor.ffi.NativeQ8_0;
 import dev.specula.tensor.ffi.Q8Activations;
 import dev.specula.tensor.ffi.Q8KActivations;
+import dev.specula.tensor.ffi.Q8_0Inputs;
 import dev.specula.tensor.format.InputRounding;
 
 import java.lang.foreign.MemorySegment;
@@ -39,6 +41,9 @@ public final class Product implements Parallel.RangeTask {
     /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
     private final Q8KActivations kInputs = new Q8KActivations();
     private boolean nativeQ4K;
+    /** Inputs of the native Q8_0 kernel in llama.cpp's order (NativeQ8_0), used when nativeQ8. */
+    private final Q8_0Inputs q8Inputs = new Q8_0Inputs();
+    private boolean nativeQ8;
     /** The inputs rounded as llama.cpp rounds them for the weights' type ({@link InputRounding}). */
     private float[] rounded = new float[0];
     private Matrix m;
@@ -65,19 +70,25 @@ public final class Product implements Parallel.RangeTask {
         p.m = m;
         p.batch = batch;
         p.out = out;
-        p.nativeKernels = q8Inputs && Backend.usesNative();
-        p.javaPacked = q8Inputs && !p.nativeKernels && readsPackedInJava(type, m.cols(), batch);
+        // native Q8_0 runs its own kernel, in llama.cpp's order; Q4_0 the shared one
+        p.nativeQ8 = type == GgmlType.Q8_0 && Backend.usesNative();
+        p.nativeKernels = type == GgmlType.Q4_0 && Backend.usesNative();
+        p.javaPacked = q8Inputs && !p.nativeKernels && !p.nativeQ8 && readsPackedInJava(type, m.cols(), batch);
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
         // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
         p.q4Lanes = type == GgmlType.Q4_0 && !p.nativeKernels && !p.javaPacked;
         // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java
         p.nativeQ4K = type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable();
-        if ((p.nativeQ4K || p.nativeKernels) && p.segmentArray != out) {
+        if ((p.nativeQ4K || p.nativeKernels || p.nativeQ8) && p.segmentArray != out) {
             p.segmentArray = out;
             p.outSegment = MemorySegment.ofArray(out);
         }
         if (p.nativeQ4K) {
             p.kInputs.quantize(x, batch, m.cols());
+            p.weights = m.packed(pool);
+        } else if (p.nativeQ8) {
+            p.level = NativeKernels.level();
+            p.q8Inputs.quantize(x, batch, m.cols());
             p.weights = m.packed(pool);
         } else if (p.nativeKernels) {
             p.level = NativeKernels.level();
@@ -87,8 +98,8 @@ public final class Product implements Parallel.RangeTask {
         } else if (p.q4Lanes) {
             p.laneInputs.build(x, batch, m.cols());
             p.weights = m.rowGroups(pool);
-        } else if (p.javaPacked && PackedRows.SUPPORTED) {
-            p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
+        } else if (p.javaPacked && PackedRows.SUPPORTED && type == GgmlType.Q4_0) {
+            p.packedInputs.build(true, x, batch, m.cols());
             p.weights = m.packed(pool);
         } else if (p.javaPacked) {
             p.twinInputs.build(x, batch, m.cols());
@@ -110,8 +121,10 @@ public final class Product implements Parallel.RangeTask {
     }
 
     /**
-     * The system property that picks the Java products that run {@link PackedRows} (the native kernels' order, not
-     * llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0 and Q8_0).
+     * The system property that picks the Java products that run {@link PackedRows} (the order of the native kernels
+     * of {@code specula_kernels.c}, not llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0
+     * and Q8_0; Q8_0 through {@link PackedTwin}, on the file's layout: {@link Matrix#packed} holds the layout of
+     * the native Q8_0 kernel, which follows llama.cpp's order).
      */
     static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
     static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
@@ -147,6 +160,10 @@ public final class Product implements Parallel.RangeTask {
         GgmlType type = m.type();
         if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
+        if (type == GgmlType.Q8_0) {
+            if (Backend.usesNative()) m.packed(pool); // the native Q8_0 kernel reads only its repacked layout
+            return;
+        }
         boolean packed = Backend.usesNative()
                 ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
                 : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
@@ -160,13 +177,15 @@ public final class Product implements Parallel.RangeTask {
         if (nativeQ4K) {
             NativeKQuants.matmulRows(NativeKQuants.level(), weights, true, mat.cols(), start, end, kInputs, batch,
                     outSegment, mat.rows());
+        } else if (nativeQ8) {
+            NativeQ8_0.matmulRows(level, weights, mat.rows(), mat.cols(), start, end, q8Inputs, batch, outSegment, mat.rows());
         } else if (nativeKernels) {
             NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
                     outSegment, mat.rows());
         } else if (q4Lanes) {
             Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
-        } else if (javaPacked && PackedRows.SUPPORTED) {
-            PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
+        } else if (javaPacked && PackedRows.SUPPORTED && mat.type() == GgmlType.Q4_0) {
+            PackedRows.multiply(true, weights, mat.cols(), start, end, packedInputs, batch,
                     out, mat.rows());
         } else if (javaPacked) {
             PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,

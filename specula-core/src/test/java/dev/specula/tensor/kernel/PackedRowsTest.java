@@ -136,7 +136,10 @@ class PackedRowsTest {
         }
     }
 
-    /** Through Matrix.multiply: the Java backend equals the native backend bit for bit on 512-bit vectors. */
+    /**
+     * Through Matrix.multiply: the Java backend equals the native backend bit for bit on 512-bit vectors, for Q4_0
+     * (native Q8_0 products follow llama.cpp's order, as the Java default does: ProductTest).
+     */
     @Test
     void javaBackendEqualsNativeBackend() {
         assumeKernel();
@@ -149,7 +152,7 @@ class PackedRowsTest {
         int packedBefore = Product.javaPackedTypes();
         Product.javaPackedTypes(Product.PACKED_Q4_0 | Product.PACKED_Q8_0);
         try (Parallel pool = new Parallel(2)) {
-            for (GgmlType type : TYPES) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0}) {
                 for (int[] shape : new int[][] {{77, 512}, {40, 1120}}) {
                     int rows = shape[0], cols = shape[1];
                     Matrix m = new Matrix("w", TensorFormat.of(type),
