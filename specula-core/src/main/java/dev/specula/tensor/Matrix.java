@@ -3,6 +3,7 @@ package dev.specula.tensor;
 import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.NativeQ4_0;
+import dev.specula.tensor.ffi.NativeQ8_0;
 import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.infra.Segments;
 import dev.specula.tensor.kernel.Product;
@@ -19,6 +20,9 @@ import java.lang.foreign.MemorySegment;
  * ({@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
  * kernel ({@link #rowGroups}) and for the native one ({@link #nativeRowGroups}), each made on first use;
  * {@link #data()} stays the file's layout.
+ * <p>A Q4_0, Q4_K or Q8_0 matrix may also hold its weights repacked for the native kernels (Q4_0 also for the
+ * Java ones: {@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
+ * kernel ({@link #rowGroups}), each made on first use; {@link #data()} stays the file's layout.
  */
 public final class Matrix {
     private final String name;
@@ -107,7 +111,8 @@ public final class Matrix {
     /**
      * The weights repacked for the native AVX-512 kernels and {@code PackedRows}, made on the first call (rows split
      * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes);
-     * Q4_K only natively ({@link NativeKQuants#repack}).
+     * Q4_K and Q8_0 only natively ({@link NativeKQuants#repack}, {@link NativeQ8_0#repack}: the layout of the native
+     * Q8_0 kernel, which no Java kernel reads).
      */
     public MemorySegment packed(Parallel pool) {
         MemorySegment p = packed;
@@ -116,6 +121,7 @@ public final class Matrix {
                 p = packed;
                 if (p == null) {
                     packedOwner = type() == GgmlType.Q4_K ? NativeKQuants.repack(data, rows, cols, pool)
+                            : type() == GgmlType.Q8_0 ? NativeQ8_0.repack(data, rows, cols, pool)
                             : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
                             : Repack.repack(type(), data, rows, cols, pool);
                     packed = p = Segments.unscoped(packedOwner);

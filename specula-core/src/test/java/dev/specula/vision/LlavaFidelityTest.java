@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.within;
  * fed back. The rule is the text runs' ({@code LlamaFidelityTest}): LM formats whose products add in llama.cpp's
  * order give its logits bit for bit, greedy token at any margin; the others keep the greedy token wherever the
  * recorded margin is at least 0.1 and each top-5 logit within what was measured, as a share of the step's largest
- * logit. The native backend's Q4_0 products add in llama.cpp's order too, so its q4_0 runs are held to the exact
- * rule as well. (The image embeddings themselves are checked, bit for bit, in {@link ClipEncoderFixtureTest}.)
+ * logit. The native backend's Q4_0 and Q8_0 products add in llama.cpp's order too, so its q4_0 and q8_0 runs are held
+ * to the exact rule as well. (The image embeddings themselves are checked, bit for bit, in {@link ClipEncoderFixtureTest}.)
  *
  * <p>That needs the vision tower bit-exact (clip.cpp's flash attention in ggml's tiled kernel, ggml_norm's
  * variance, the GELU tables) and the LM's image batch too: 64 rows run llama.cpp's tiled attention, and the
@@ -57,8 +57,8 @@ class LlavaFidelityTest {
      * for bit and misses the recorded ones by up to 0.94%.
      */
     private static final Set<String> LLAMA_ORDER = Set.of("q8_0", "q4_0", "q5_0", "q4_1", "q5_1", "q5_k", "q6_k");
-    /** LM formats whose native products add in llama.cpp's order too ({@code NativeQ4_0}), held to the same rule. */
-    private static final Set<String> NATIVE_LLAMA_ORDER = Set.of("q4_0");
+    /** LM formats whose native products add in llama.cpp's order too ({@code NativeQ4_0}, {@code NativeQ8_0}), held to the same rule. */
+    private static final Set<String> NATIVE_LLAMA_ORDER = Set.of("q4_0", "q8_0");
     private static final float EXACT_TOLERANCE = 1e-6f;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, ImageEmbedding> ENCODED = new HashMap<>();

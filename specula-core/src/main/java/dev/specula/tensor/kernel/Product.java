@@ -9,8 +9,9 @@ import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.NativeQ4_0;
 import dev.specula.tensor.ffi.Q4_0Inputs;
-import dev.specula.tensor.ffi.Q8Activations;
+import dev.specula.tensor.ffi.NativeQ8_0;
 import dev.specula.tensor.ffi.Q8KActivations;
+import dev.specula.tensor.ffi.Q8_0Inputs;
 import dev.specula.tensor.format.PreparedInputs;
 
 import java.lang.foreign.MemorySegment;
@@ -29,7 +30,6 @@ public final class Product implements Parallel.RangeTask {
     static final long INLINE_WORK = 1L << 18;
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
-    private final Q8Activations inputs = new Q8Activations();
     /** Inputs of the Java kernel on repacked weights (PackedRows), used when javaPacked. */
     private final PackedInputs packedInputs = new PackedInputs();
     /** Its inputs where PackedRows cannot run (fewer than 16 float lanes): {@link PackedTwin}, the same bits. */
@@ -46,14 +46,15 @@ public final class Product implements Parallel.RangeTask {
     /** Inputs of the native Q4_0 kernel in llama.cpp's order (NativeQ4_0), used when nativeQ4_0. */
     private final Q4_0Inputs q4Inputs = new Q4_0Inputs();
     private boolean nativeQ4_0;
+    /** Inputs of the native Q8_0 kernel in llama.cpp's order (NativeQ8_0), used when nativeQ8. */
+    private final Q8_0Inputs q8Inputs = new Q8_0Inputs();
+    private boolean nativeQ8;
     private Matrix m;
     private int batch;
     private float[] out;
-    private boolean nativeKernels;
     private boolean batched;
     private int level;
     private MemorySegment weights;
-    private boolean packed;
     // The heap segment over the last output array, kept because models reuse their output buffers.
     private float[] segmentArray;
     private MemorySegment outSegment;
@@ -70,17 +71,16 @@ public final class Product implements Parallel.RangeTask {
         p.batch = batch;
         p.out = out;
         boolean usesNative = Backend.usesNative();
-        // native Q4_0 runs NativeQ4_0 (llama.cpp's order, the bits of Q4_0Lanes) at every level; a library from before
-        // it (-Dspecula.native.library) runs its own Q4_0 kernel
-        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative && NativeQ4_0.available();
-        p.nativeKernels = q8Inputs && usesNative && !p.nativeQ4_0;
+        // native Q4_0, Q8_0 and Q4_K: their kernels in llama.cpp's order (the bits of the Java products)
+        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative;
+        p.nativeQ8 = type == GgmlType.Q8_0 && usesNative;
+        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
+        p.nativeQ4K = type == GgmlType.Q4_K && usesNative && NativeKQuants.usable();
         p.javaPacked = q8Inputs && !usesNative && readsPackedInJava(type, m.cols(), batch);
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
         // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
         p.q4Lanes = type == GgmlType.Q4_0 && !usesNative && !p.javaPacked;
-        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
-        p.nativeQ4K = type == GgmlType.Q4_K && usesNative && NativeKQuants.usable();
-        if ((p.nativeQ4K || p.nativeKernels || p.nativeQ4_0) && p.segmentArray != out) {
+        if ((p.nativeQ4K || p.nativeQ4_0 || p.nativeQ8) && p.segmentArray != out) {
             p.segmentArray = out;
             p.outSegment = MemorySegment.ofArray(out);
         }
@@ -91,16 +91,15 @@ public final class Product implements Parallel.RangeTask {
             p.level = NativeKernels.level();
             p.q4Inputs.build(x, batch, m.cols());
             p.weights = m.nativeRowGroups(pool);
-        } else if (p.nativeKernels) {
+        } else if (p.nativeQ8) {
             p.level = NativeKernels.level();
-            p.packed = NativeKernels.readsPacked(p.level, m.cols());
-            NativeKernels.inputsFor(type, p.inputs, x, batch, m.cols(), p.packed);
-            p.weights = p.packed ? m.packed(pool) : m.data();
+            p.q8Inputs.quantize(x, batch, m.cols());
+            p.weights = m.packed(pool);
         } else if (p.q4Lanes) {
             p.laneInputs.build(x, batch, m.cols());
             p.weights = m.rowGroups(pool);
-        } else if (p.javaPacked && PackedRows.SUPPORTED) {
-            p.packedInputs.build(type == GgmlType.Q4_0, x, batch, m.cols());
+        } else if (p.javaPacked && PackedRows.SUPPORTED && type == GgmlType.Q4_0) {
+            p.packedInputs.build(true, x, batch, m.cols());
             p.weights = m.packed(pool);
         } else if (p.javaPacked) {
             p.twinInputs.build(x, batch, m.cols());
@@ -118,8 +117,10 @@ public final class Product implements Parallel.RangeTask {
     }
 
     /**
-     * The system property that picks the Java products that run {@link PackedRows} (the native kernels' order, not
-     * llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0 and Q8_0).
+     * The system property that picks the Java products that run {@link PackedRows} (the order of the native kernels
+     * of {@code specula_kernels.c}, not llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0
+     * and Q8_0; Q8_0 through {@link PackedTwin}, on the file's layout: {@link Matrix#packed} holds the layout of
+     * the native Q8_0 kernel, which follows llama.cpp's order).
      */
     static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
     static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
@@ -155,15 +156,13 @@ public final class Product implements Parallel.RangeTask {
         GgmlType type = m.type();
         if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
         if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
-        if (type == GgmlType.Q4_0 && Backend.usesNative() && NativeQ4_0.available()) {
-            m.nativeRowGroups(pool);
+        if (Backend.usesNative()) {
+            if (type == GgmlType.Q4_0) m.nativeRowGroups(pool);
+            else m.packed(pool); // the native Q8_0 kernel reads only its repacked layout
             return;
         }
-        boolean packed = Backend.usesNative()
-                ? NativeKernels.readsPacked(NativeKernels.level(), m.cols())
-                : PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1);
-        if (packed) m.packed(pool);
-        else if (type == GgmlType.Q4_0 && !Backend.usesNative()) m.rowGroups(pool);
+        if (PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1) && type == GgmlType.Q4_0) m.packed(pool);
+        else if (type == GgmlType.Q4_0) m.rowGroups(pool);
     }
 
     @Override
@@ -174,13 +173,12 @@ public final class Product implements Parallel.RangeTask {
                     outSegment, mat.rows());
         } else if (nativeQ4_0) {
             NativeQ4_0.matmulRows(level, weights, mat.cols(), start, end, q4Inputs, batch, outSegment, mat.rows());
-        } else if (nativeKernels) {
-            NativeKernels.matmulRows(level, mat.type(), weights, packed, mat.cols(), start, end, inputs, batch,
-                    outSegment, mat.rows());
+        } else if (nativeQ8) {
+            NativeQ8_0.matmulRows(level, weights, mat.rows(), mat.cols(), start, end, q8Inputs, batch, outSegment, mat.rows());
         } else if (q4Lanes) {
             Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
-        } else if (javaPacked && PackedRows.SUPPORTED) {
-            PackedRows.multiply(mat.type() == GgmlType.Q4_0, weights, mat.cols(), start, end, packedInputs, batch,
+        } else if (javaPacked && PackedRows.SUPPORTED && mat.type() == GgmlType.Q4_0) {
+            PackedRows.multiply(true, weights, mat.cols(), start, end, packedInputs, batch,
                     out, mat.rows());
         } else if (javaPacked) {
             PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,

@@ -54,7 +54,8 @@ class BatchInvariantKernelsTest {
         try (Parallel pool = new Parallel(2)) {
             // 4192 columns (8 groups and a tail) run repacked in column chunks from 7 inputs on, not below
             for (int cols : new int[] {COLS, 4192})
-            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+            // Q4_0: native Q8_0 products equal the Java ones (NativeQ8_0Test), which the test above holds
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0}) {
                 MemorySegment w = weights(TensorFormat.of(type), rnd, cols);
                 MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.cpuLevel(), cols)
                         ? NativeKernels.repack(type, w, ROWS, cols, pool) : null;
