@@ -8,7 +8,7 @@
  *
  * AVX-512 VNNI holds a pair of rows in a 512-bit register, 8 lanes each: one vpdpbusd forms both rows' lane
  * sums for a block, then one conversion, one multiply (the scales) and one FMA per pair, input and block.
- * That is 3 float operations per 64 weight bytes where the kernel of specula_kernels.c (its own order, one
+ * That is 3 float operations per 64 weight bytes where the former kernel of specula_kernels.c (its own order, one
  * block per lane) had 3 per 1024: the cost of llama.cpp's order (docs/NUMERICS.md).
  *
  * Weights, repacked once per matrix (specula_q8_0_repack; the file's size): rows in pairs (2p, 2p + 1), pair p

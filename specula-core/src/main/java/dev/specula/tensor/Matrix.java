@@ -1,14 +1,12 @@
 package dev.specula.tensor;
 
 import dev.specula.tensor.ffi.NativeKQuants;
-import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.NativeQ4_0;
 import dev.specula.tensor.ffi.NativeQ8_0;
 import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.infra.Segments;
 import dev.specula.tensor.kernel.Product;
 import dev.specula.tensor.kernel.Q4_0Lanes;
-import dev.specula.tensor.kernel.Repack;
 
 import java.lang.foreign.MemorySegment;
 
@@ -16,13 +14,9 @@ import java.lang.foreign.MemorySegment;
  * A 2-D weight: {@code rows} rows of {@code cols} values in one stored format (ggml's ne[0] = cols).
  * The product runs over a batch of input vectors at once so that each weight is read once per batch.
  *
- * <p>A Q4_0 or Q8_0 matrix may also hold its weights repacked for the AVX-512 kernels, native or Java
- * ({@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
- * kernel ({@link #rowGroups}) and for the native one ({@link #nativeRowGroups}), each made on first use;
- * {@link #data()} stays the file's layout.
- * <p>A Q4_0, Q4_K or Q8_0 matrix may also hold its weights repacked for the native kernels (Q4_0 also for the
- * Java ones: {@link NativeKernels#repack}, {@link Repack}), and a Q4_0 matrix its weights in groups of rows for the Java
- * kernel ({@link #rowGroups}), each made on first use; {@link #data()} stays the file's layout.
+ * <p>A Q4_K or Q8_0 matrix may also hold its weights repacked for the native kernels ({@link #packed}), and a
+ * Q4_0 matrix its weights in groups of rows for the Java kernel ({@link #rowGroups}) and for the native one
+ * ({@link #nativeRowGroups}), each made on first use; {@link #data()} stays the file's layout.
  */
 public final class Matrix {
     private final String name;
@@ -109,10 +103,9 @@ public final class Matrix {
     }
 
     /**
-     * The weights repacked for the native AVX-512 kernels and {@code PackedRows}, made on the first call (rows split
-     * across the pool): by the native library where it loaded, else in Java ({@link Repack}, the same bytes);
-     * Q4_K and Q8_0 only natively ({@link NativeKQuants#repack}, {@link NativeQ8_0#repack}: the layout of the native
-     * Q8_0 kernel, which no Java kernel reads).
+     * A Q4_K or Q8_0 matrix's weights repacked for its native kernel ({@link NativeKQuants#repack},
+     * {@link NativeQ8_0#repack}; no Java kernel reads them), made on the first call (rows split across the pool).
+     * Q4_0 has its own layouts: {@link #rowGroups}, {@link #nativeRowGroups}.
      */
     public MemorySegment packed(Parallel pool) {
         MemorySegment p = packed;
@@ -120,10 +113,11 @@ public final class Matrix {
             synchronized (this) {
                 p = packed;
                 if (p == null) {
-                    packedOwner = type() == GgmlType.Q4_K ? NativeKQuants.repack(data, rows, cols, pool)
-                            : type() == GgmlType.Q8_0 ? NativeQ8_0.repack(data, rows, cols, pool)
-                            : NativeKernels.available() ? NativeKernels.repack(type(), data, rows, cols, pool)
-                            : Repack.repack(type(), data, rows, cols, pool);
+                    packedOwner = switch (type()) {
+                        case Q4_K -> NativeKQuants.repack(data, rows, cols, pool);
+                        case Q8_0 -> NativeQ8_0.repack(data, rows, cols, pool);
+                        default -> throw new IllegalStateException(this + ": no repacked layout for " + type());
+                    };
                     packed = p = Segments.unscoped(packedOwner);
                 }
             }

@@ -1,15 +1,10 @@
 package dev.specula.tensor.ffi;
 
-import dev.specula.tensor.GgmlType;
-import dev.specula.tensor.Parallel;
-import dev.specula.tensor.infra.HugePages;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -17,15 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The optional C kernels ({@code src/main/c/specula_kernels.c}), loaded through FFM from the resource
- * that the Maven build compiles when a C compiler is present, or from the file named by the system
- * property {@value #LIBRARY_PROPERTY}. Absent or unloadable, they are simply unavailable and
- * {@link #problem()} says why.
+ * The optional C kernels' library ({@code src/main/c}), loaded through FFM from the resource that the Maven
+ * build compiles when a C compiler is present, or from the file named by the system property
+ * {@value #LIBRARY_PROPERTY}, and the instruction level its kernels run at ({@code specula_cpu_level}); the
+ * products are {@link NativeQ4_0}, {@link NativeQ8_0} and {@link NativeKQuants}. Absent or unloadable, they are
+ * simply unavailable and {@link #problem()} says why.
  */
 public final class NativeKernels {
     private NativeKernels() {}
@@ -45,16 +39,12 @@ public final class NativeKernels {
             "avx512f, avx512bw, avx512vl, avx512dq and avx512_vnni"};
 
     private static final SymbolLookup SYMBOLS;
-    private static final MethodHandle MATMUL;
-    private static final MethodHandle REPACK;
     private static final int CPU_LEVEL;
     private static final int LEVEL;
     private static final String PROBLEM;
 
     static {
         SymbolLookup symbols = null;
-        MethodHandle matmul = null;
-        MethodHandle repack = null;
         int level = -1;
         String problem = null;
         try {
@@ -63,25 +53,13 @@ public final class NativeKernels {
             Linker linker = Linker.nativeLinker();
             MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_cpu_level"),
                     FunctionDescriptor.of(JAVA_INT));
-            // critical: no thread-state transition for these short calls, and heap arrays may be passed
-            matmul = linker.downcallHandle(symbols.findOrThrow("specula_matmul_rows"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
-                            JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                    Linker.Option.critical(true));
-            repack = linker.downcallHandle(symbols.findOrThrow("specula_repack"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
-                    Linker.Option.critical(true));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
             problem = t.getMessage() != null ? t.getMessage() : t.toString();
             symbols = null;
-            matmul = null;
-            repack = null;
             level = -1;
         }
         SYMBOLS = symbols;
-        MATMUL = matmul;
-        REPACK = repack;
         CPU_LEVEL = level;
         LEVEL = level < 0 ? level : Math.min(level, requestedLevel());
         PROBLEM = problem;
@@ -130,7 +108,7 @@ public final class NativeKernels {
     }
 
     public static boolean available() {
-        return MATMUL != null;
+        return SYMBOLS != null;
     }
 
     /** Why the library is unavailable, or null. */
@@ -158,54 +136,5 @@ public final class NativeKernels {
 
     public static String levelName(int level) {
         return level >= 0 ? LEVEL_NAMES[level] : "unavailable";
-    }
-
-    /** Lays out {@code x} for a product with a {@code type} matrix, with repacked weights or not. */
-    public static void inputsFor(GgmlType type, Q8Activations in, float[] x, int batch, int cols, boolean packed) {
-        in.quantize(x, batch, cols, type == GgmlType.Q8_0 ? 16 : 1, packed);
-    }
-
-    /** Whether products at {@code level} with {@code cols}-wide rows read repacked weights ({@link #repack}). */
-    public static boolean readsPacked(int level, int cols) {
-        return level >= AVX2 && cols / 32 >= 16;
-    }
-
-    /**
-     * A copy of a Q4_0 or Q8_0 matrix in the layout that the SIMD kernels read fastest (specified in
-     * {@code specula_kernels.c}; same size as the original), rows split across the pool, into
-     * {@link HugePages}.
-     */
-    public static MemorySegment repack(GgmlType type, MemorySegment data, int rows, int cols, Parallel pool) {
-        long rowBytes = type.byteSize(cols);
-        long size = rowBytes * rows;
-        MemorySegment dst = HugePages.allocate(size);
-        pool.forRange(rows, 64, (start, end) -> {
-            try {
-                REPACK.invokeExact(type.id(), data, dst, rowBytes, start, end, cols / 32);
-            } catch (Throwable t) {
-                throw new IllegalStateException("native repack failed", t);
-            }
-        });
-        return dst;
-    }
-
-    /**
-     * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_0 or Q8_0 matrix
-     * ({@code data}, {@code cols} wide; with {@code packed}, as {@link #repack} left it) and the
-     * {@code batch} inputs in {@code in}, at the given level (at most {@link #cpuLevel()}; tests pass lower
-     * ones to check each code path). The inputs must have been laid out for the same {@code packed}: see
-     * {@link #inputsFor}.
-     */
-    public static void matmulRows(int level, GgmlType type, MemorySegment data, boolean packed, int cols, int rowStart,
-                           int rowEnd, Q8Activations in, int batch, MemorySegment out, int outStride) {
-        if (level > CPU_LEVEL) throw new IllegalArgumentException("level " + level + " above this CPU's " + CPU_LEVEL);
-        if (packed && !readsPacked(level, cols)) throw new IllegalArgumentException("level " + level + " reads no packed weights");
-        int blocks = cols / 32;
-        try {
-            MATMUL.invokeExact(level, type.id(), data, (long) blocks * type.typeSize(), rowStart, rowEnd, blocks,
-                    in.groups(), in.packed(), in.stride(), batch, out, outStride, packed ? 1 : 0);
-        } catch (Throwable t) {
-            throw new IllegalStateException("native kernel failed", t);
-        }
     }
 }

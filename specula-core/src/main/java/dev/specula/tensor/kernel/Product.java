@@ -30,11 +30,6 @@ public final class Product implements Parallel.RangeTask {
     static final long INLINE_WORK = 1L << 18;
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
-    /** Inputs of the Java kernel on repacked weights (PackedRows), used when javaPacked. */
-    private final PackedInputs packedInputs = new PackedInputs();
-    /** Its inputs where PackedRows cannot run (fewer than 16 float lanes): {@link PackedTwin}, the same bits. */
-    private final PackedTwin.Inputs twinInputs = new PackedTwin.Inputs();
-    private boolean javaPacked;
     /** Inputs of the Java Q4_0 kernel in llama.cpp's order ({@link Q4_0Lanes}), used when q4Lanes. */
     private final Q4_0Lanes.Inputs laneInputs = new Q4_0Lanes.Inputs();
     private boolean q4Lanes;
@@ -66,7 +61,6 @@ public final class Product implements Parallel.RangeTask {
         Product p = LOCAL.get();
         p.batched = !each && batch > 1;
         GgmlType type = m.type();
-        boolean q8Inputs = type == GgmlType.Q4_0 || type == GgmlType.Q8_0;
         p.m = m;
         p.batch = batch;
         p.out = out;
@@ -76,10 +70,9 @@ public final class Product implements Parallel.RangeTask {
         p.nativeQ8 = type == GgmlType.Q8_0 && usesNative;
         // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
         p.nativeQ4K = type == GgmlType.Q4_K && usesNative && NativeKQuants.usable();
-        p.javaPacked = q8Inputs && !usesNative && readsPackedInJava(type, m.cols(), batch);
         // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
         // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
-        p.q4Lanes = type == GgmlType.Q4_0 && !usesNative && !p.javaPacked;
+        p.q4Lanes = type == GgmlType.Q4_0 && !usesNative;
         if ((p.nativeQ4K || p.nativeQ4_0 || p.nativeQ8) && p.segmentArray != out) {
             p.segmentArray = out;
             p.outSegment = MemorySegment.ofArray(out);
@@ -98,11 +91,6 @@ public final class Product implements Parallel.RangeTask {
         } else if (p.q4Lanes) {
             p.laneInputs.build(x, batch, m.cols());
             p.weights = m.rowGroups(pool);
-        } else if (p.javaPacked && PackedRows.SUPPORTED && type == GgmlType.Q4_0) {
-            p.packedInputs.build(true, x, batch, m.cols());
-            p.weights = m.packed(pool);
-        } else if (p.javaPacked) {
-            p.twinInputs.build(x, batch, m.cols());
         } else {
             p.formatInputs.prepare(m.format(), x, batch, m.cols());
         }
@@ -116,42 +104,7 @@ public final class Product implements Parallel.RangeTask {
         }
     }
 
-    /**
-     * The system property that picks the Java products that run {@link PackedRows} (the order of the native kernels
-     * of {@code specula_kernels.c}, not llama.cpp's): {@code none} (the default), {@code q4_0} or {@code all} (Q4_0
-     * and Q8_0; Q8_0 through {@link PackedTwin}, on the file's layout: {@link Matrix#packed} holds the layout of
-     * the native Q8_0 kernel, which follows llama.cpp's order).
-     */
-    static final String JAVA_PACKED_PROPERTY = "specula.java.packed";
-    static final int PACKED_Q4_0 = 1, PACKED_Q8_0 = 2;
-    private static volatile int javaPackedTypes = switch (System.getProperty(JAVA_PACKED_PROPERTY, "none").trim()) {
-        case "all", "true" -> PACKED_Q4_0 | PACKED_Q8_0;
-        case "q4_0" -> PACKED_Q4_0;
-        default -> 0;
-    };
-
-    /**
-     * Whether a Java product of {@code batch} inputs with {@code type} rows {@code cols} wide reads the repacked
-     * weights ({@link PackedRows}, bit-identical to the native packed kernel): every batch below
-     * {@link TensorFormat#SHARED_TILE_BATCH}, so that batched values equal one-input values (larger ones keep
-     * {@link MatMul#tiled} on the file's layout). Only when asked ({@link #JAVA_PACKED_PROPERTY}): Java Q4_0
-     * products run {@link Q4_0Lanes} (llama.cpp's order) by default, and Q8_0 ones {@code Q8Dot} (its order too).
-     */
-    static boolean readsPackedInJava(GgmlType type, int cols, int batch) {
-        int bit = type == GgmlType.Q4_0 ? PACKED_Q4_0 : type == GgmlType.Q8_0 ? PACKED_Q8_0 : 0;
-        return (javaPackedTypes & bit) != 0 && batch < TensorFormat.SHARED_TILE_BATCH && PackedRows.reads(cols);
-    }
-
-    /** Which types' Java products run {@link PackedRows} from now on ({@link #PACKED_Q4_0}, {@link #PACKED_Q8_0}). */
-    static void javaPackedTypes(int types) {
-        javaPackedTypes = types;
-    }
-
-    static int javaPackedTypes() {
-        return javaPackedTypes;
-    }
-
-    /** The repacked weights that products with {@code m} read (native, or Java on 512-bit vectors), made now if not yet. */
+    /** The repacked weights that products with {@code m} read (native Q4_0, Q8_0, Q4_K; Java Q4_0), made now if not yet. */
     public static void prepare(Matrix m, Parallel pool) {
         GgmlType type = m.type();
         if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
@@ -161,8 +114,7 @@ public final class Product implements Parallel.RangeTask {
             else m.packed(pool); // the native Q8_0 kernel reads only its repacked layout
             return;
         }
-        if (PackedRows.SUPPORTED && readsPackedInJava(type, m.cols(), 1) && type == GgmlType.Q4_0) m.packed(pool);
-        else if (type == GgmlType.Q4_0) m.rowGroups(pool);
+        if (type == GgmlType.Q4_0) m.rowGroups(pool);
     }
 
     @Override
@@ -177,12 +129,6 @@ public final class Product implements Parallel.RangeTask {
             NativeQ8_0.matmulRows(level, weights, mat.rows(), mat.cols(), start, end, q8Inputs, batch, outSegment, mat.rows());
         } else if (q4Lanes) {
             Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
-        } else if (javaPacked && PackedRows.SUPPORTED && mat.type() == GgmlType.Q4_0) {
-            PackedRows.multiply(true, weights, mat.cols(), start, end, packedInputs, batch,
-                    out, mat.rows());
-        } else if (javaPacked) {
-            PackedTwin.multiply(mat.type() == GgmlType.Q4_0, mat.data(), mat.cols(), start, end, twinInputs, batch,
-                    out, mat.rows());
         } else if (batched) {
             mat.format().batchedRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
         } else {

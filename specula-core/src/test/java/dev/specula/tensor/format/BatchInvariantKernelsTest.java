@@ -4,7 +4,10 @@ import dev.specula.tensor.GgmlType;
 import dev.specula.tensor.Parallel;
 import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.ffi.NativeKernels;
-import dev.specula.tensor.ffi.Q8Activations;
+import dev.specula.tensor.ffi.NativeQ4_0;
+import dev.specula.tensor.ffi.NativeQ8_0;
+import dev.specula.tensor.ffi.Q4_0Inputs;
+import dev.specula.tensor.ffi.Q8_0Inputs;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,12 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each input's product must not depend on the batch it came in, bit for bit: speculative verification
- * (γ+1 inputs) and one-token decoding must give the same logits. Shapes with an odd row count and, for
- * the native kernels, groups of 16 blocks with a tail of pairs, so that every kernel variant runs.
+ * (γ+1 inputs) and one-token decoding must give the same logits. Shapes with an odd row count, so that every
+ * kernel variant runs.
  */
 class BatchInvariantKernelsTest {
     private static final int ROWS = 13;
-    private static final int COLS = 1280; // 40 blocks of 32 (2 native groups + 8) or 5 super-blocks of 256
+    private static final int COLS = 1280; // 40 blocks of 32 or 5 super-blocks of 256
 
     @ParameterizedTest
     @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
@@ -47,42 +50,46 @@ class BatchInvariantKernelsTest {
         }
     }
 
+    /** The native Q4_0 and Q8_0 kernels (llama.cpp's order), at every level this CPU has. */
     @Test
     void nativeKernelsGiveEachInputTheSameBitsInAnyBatchAtEveryLevel() {
         Assumptions.assumeTrue(NativeKernels.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
         Random rnd = new Random(12);
         try (Parallel pool = new Parallel(2)) {
-            // 4192 columns (8 groups and a tail) run repacked in column chunks from 7 inputs on, not below
-            for (int cols : new int[] {COLS, 4192})
-            // Q4_0: native Q8_0 products equal the Java ones (NativeQ8_0Test), which the test above holds
-            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0}) {
-                MemorySegment w = weights(TensorFormat.of(type), rnd, cols);
-                MemorySegment packedW = NativeKernels.readsPacked(NativeKernels.cpuLevel(), cols)
-                        ? NativeKernels.repack(type, w, ROWS, cols, pool) : null;
-                for (int level = 0; level <= NativeKernels.cpuLevel(); level++) {
-                    for (boolean packed : new boolean[] {false, true}) {
-                        if (packed && !NativeKernels.readsPacked(level, cols)) continue;
-                        MemorySegment weights = packed ? packedW : w;
-                        Q8Activations in = new Q8Activations();
+            for (int cols : new int[] {COLS, 4192}) {
+                for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                    MemorySegment w = weights(TensorFormat.of(type), rnd, cols);
+                    MemorySegment weights = type == GgmlType.Q4_0 ? NativeQ4_0.repack(w, ROWS, cols, pool)
+                            : NativeQ8_0.repack(w, ROWS, cols, pool);
+                    for (int level = 0; level <= NativeKernels.cpuLevel(); level++) {
                         for (int batch = 1; batch <= 17; batch++) {
                             float[] x = randomFloats(batch * cols, rnd);
                             float[] out = new float[batch * ROWS];
-                            NativeKernels.inputsFor(type, in, x, batch, cols, packed);
-                            NativeKernels.matmulRows(level, type, weights, packed, cols, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
+                            nativeProduct(type, level, weights, cols, x, batch, out);
                             float[] one = new float[ROWS];
                             for (int b = 0; b < batch; b++) {
-                                NativeKernels.inputsFor(type, in, Arrays.copyOfRange(x, b * cols, (b + 1) * cols), 1, cols, packed);
-                                NativeKernels.matmulRows(level, type, weights, packed, cols, 0, ROWS, in, 1, MemorySegment.ofArray(one), ROWS);
+                                nativeProduct(type, level, weights, cols, Arrays.copyOfRange(x, b * cols, (b + 1) * cols), 1, one);
                                 for (int r = 0; r < ROWS; r++) {
-                                    assertThat(out[b * ROWS + r]).as("%s%s %s cols %d batch %d input %d row %d",
-                                            NativeKernels.levelName(level), packed ? " packed" : "", type, cols, batch, b, r)
-                                            .isEqualTo(one[r]);
+                                    assertThat(out[b * ROWS + r]).as("%s %s cols %d batch %d input %d row %d",
+                                            NativeKernels.levelName(level), type, cols, batch, b, r).isEqualTo(one[r]);
                                 }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    private static void nativeProduct(GgmlType type, int level, MemorySegment weights, int cols, float[] x, int batch, float[] out) {
+        if (type == GgmlType.Q4_0) {
+            Q4_0Inputs in = new Q4_0Inputs();
+            in.build(x, batch, cols);
+            NativeQ4_0.matmulRows(level, weights, cols, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
+        } else {
+            Q8_0Inputs in = new Q8_0Inputs();
+            in.quantize(x, batch, cols);
+            NativeQ8_0.matmulRows(level, weights, ROWS, cols, 0, ROWS, in, batch, MemorySegment.ofArray(out), ROWS);
         }
     }
 

@@ -49,6 +49,19 @@ class InputRoundingTest {
         }
     }
 
+    /** Exact ties and an all-zero block, which random inputs do not reach (from Q8ActivationsTest, removed). */
+    @Test
+    void q8_0RoundsExactTiesToEvenAndKeepsAZeroBlock() {
+        float[] x = new float[64];
+        x[0] = 127f; // d = 1, so the others round as they are
+        x[1] = 2.5f;
+        x[2] = -2.5f;
+        x[3] = 3.5f;
+        float[] r = InputRounding.Q8_0.round(x, 64, new float[64]);
+        assertThat(new float[] {r[0], r[1], r[2], r[3]}).containsExactly(127f, 2f, -2f, 4f);
+        for (int j = 32; j < 64; j++) assertThat(Float.floatToRawIntBits(r[j])).as("zero block value %d", j).isZero();
+    }
+
     @Test
     void q8_KScalesByTheSignedLargestValue() {
         Random rnd = new Random(2);

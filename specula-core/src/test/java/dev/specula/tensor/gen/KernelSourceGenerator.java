@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Writes the hand-unrolled kernels of {@code PackedRows}, {@code Q8_0Rows} and {@code Q4_0Lanes}: one method per group size, every
+ * Writes the hand-unrolled kernels of {@code Q8_0Rows} and {@code Q4_0Lanes}: one method per group size, every
  * input's accumulators in their own local variables. They are unrolled by hand, not looped over arrays, because
  * C2 boxes vectors held in arrays or passed to methods it does not inline; this program keeps the copies
  * consistent. Each file holds its kernels between {@link #BEGIN} and {@link #END}; the code around them (dispatch,
@@ -29,8 +29,7 @@ public final class KernelSourceGenerator {
     public record Target(String file, String kernels) {}
 
     public static List<Target> targets() {
-        return List.of(new Target("kernel/PackedRows.java", packedRows()),
-                new Target("format/Q8_0Rows.java", blockRows()), new Target("kernel/Q4_0Lanes.java", q4Lanes()));
+        return List.of(new Target("format/Q8_0Rows.java", blockRows()), new Target("kernel/Q4_0Lanes.java", q4Lanes()));
     }
 
     public static void main(String[] args) throws IOException {
@@ -58,197 +57,6 @@ public final class KernelSourceGenerator {
     static String splice(String source, String kernels) {
         int b = source.indexOf(BEGIN + "\n") + BEGIN.length() + 1;
         return source.substring(0, b) + kernels + source.substring(source.indexOf(END + "\n"));
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // PackedRows: per row pair (A = r, C = r + half) or single row (A), a group of n inputs t = 0..n-1.
-
-    /** Q8_0 float kernels: wide ones decode four values a 32-bit lane, narrow ones two (see PackedInputs). */
-    private record FloatKernel(boolean pair, boolean wide, int n, int sums) {}
-
-    /**
-     * The partial sums per input and row, as the hand-written kernels had them. The integer sums are exact, so
-     * their number changes no value, only the FMA chains' length and the register pressure (the narrow bodies
-     * must stay small enough for C1, see PackedRows).
-     */
-    private static final List<FloatKernel> FLOAT_KERNELS = List.of(
-            new FloatKernel(true, true, 1, 4), new FloatKernel(true, true, 2, 2), new FloatKernel(true, true, 3, 1),
-            new FloatKernel(false, true, 1, 4), new FloatKernel(false, true, 2, 4), new FloatKernel(false, true, 3, 2),
-            new FloatKernel(true, false, 3, 1), new FloatKernel(true, false, 4, 1), new FloatKernel(true, false, 5, 1),
-            new FloatKernel(false, false, 3, 2), new FloatKernel(false, false, 4, 2), new FloatKernel(false, false, 5, 1));
-
-    static String packedRows() {
-        Out s = new Out();
-        for (FloatKernel k : FLOAT_KERNELS) {
-            floatKernel(s, k);
-            s.line("");
-        }
-        for (boolean pair : new boolean[] {true, false}) {
-            for (int n = 1; n <= 5; n++) {
-                q4Kernel(s, pair, n);
-                s.line("");
-            }
-        }
-        return s.toString();
-    }
-
-    private static String[] rows(boolean pair) {
-        return pair ? new String[] {"A", "C"} : new String[] {"A"};
-    }
-
-    private static void header(Out s, String name, boolean pair, int n) {
-        s.line("    private static void " + name + "(MemorySegment w, long rowA, " + (pair ? "long rowC, " : "")
-                + "int ng, MemorySegment x, " + join(n, ", ", t -> "int x" + t) + ",");
-        s.line("                              float[] lanes, float[] out, int o, int stride" + (pair ? ", int dr" : "") + ") {");
-        StringBuilder acc = new StringBuilder();
-        for (String r : rows(pair)) {
-            for (int t = 0; t < n; t++) acc.append(acc.isEmpty() ? "" : ", ").append("acc").append(r).append(t).append(" = FloatVector.zero(F)");
-        }
-        s.line("        FloatVector " + acc + ";");
-        s.line("        for (int g = 0; g < ng; g++) {");
-    }
-
-    /** The row's fp16 scales, widened to floats with integer operations (exact, subnormals included). */
-    private static void scales(Out s, String r, int offset) {
-        s.line("            IntVector h" + r + " = (IntVector) ShortVector.fromMemorySegment(H, w, b" + r + " + " + offset + ", ByteOrder.LITTLE_ENDIAN)");
-        s.line("                    .convertShape(VectorOperators.S2I, I, 0);");
-        s.line("            IntVector mag" + r + " = h" + r + ".and(0x7FFF), bits" + r + " = mag" + r + ".lanewise(VectorOperators.LSHL, 13);");
-        s.line("            IntVector sign" + r + " = h" + r + ".and(0x8000).lanewise(VectorOperators.LSHL, 16);");
-        s.line("            FloatVector dw" + r + " = bits" + r + ".reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(sign" + r + ")");
-        s.line("                    .blend(bits" + r + ".or(0x7F800000).or(sign" + r + "), mag" + r + ".compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats();");
-    }
-
-    /** Stores the accumulators (row C 80 floats after row A) and writes each one's lane sum. */
-    private static void results(Out s, boolean pair, int n) {
-        String[] rows = rows(pair);
-        for (int ri = 0; ri < rows.length; ri++) {
-            for (int t = 0; t < n; t++) s.line("        acc" + rows[ri] + t + ".intoArray(lanes, " + (80 * ri + 16 * t) + ");");
-        }
-        for (int ri = 0; ri < rows.length; ri++) {
-            for (int t = 0; t < n; t++) {
-                String at = "o" + (t == 0 ? "" : " + " + t + " * stride") + (ri == 0 ? "" : " + dr");
-                s.line("        out[" + at + "] = reduce(lanes, " + (80 * ri + 16 * t) + ");");
-            }
-        }
-        s.line("    }");
-    }
-
-    private static void floatKernel(Out s, FloatKernel k) {
-        boolean pair = k.pair(), wide = k.wide();
-        int n = k.n(), values = wide ? 4 : 2;
-        String[] rows = rows(pair);
-        header(s, (pair ? "pair" : "single") + (wide ? "Wide" : "Narrow") + n, pair, n);
-        for (String r : rows) s.line("            long b" + r + " = row" + r + " + (long) g * Q8_GROUP;");
-        s.line("            int " + join(n, ", ", t -> "g" + t + " = x" + t + " + g * GF") + ";");
-        for (int t = 0; t < n; t++) {
-            s.line("            FloatVector bias" + t + " = FloatVector.fromMemorySegment(F, x, 4L * (g" + t + " + BIAS), ByteOrder.LITTLE_ENDIAN);");
-        }
-        StringBuilder sums = new StringBuilder();
-        for (String r : rows) {
-            for (int t = 0; t < n; t++) {
-                for (int p = 0; p < k.sums(); p++) {
-                    sums.append(sums.isEmpty() ? "" : ", ").append(sum(r, t, p)).append(" = ").append(p == 0 ? "bias" + t : "FloatVector.zero(F)");
-                }
-            }
-        }
-        s.line("            FloatVector " + sums + ";");
-        if (wide) {
-            s.line("            for (int i = 0; i < 8; i++) {");
-            s.line("                // four values a step: bytes 0..3 of word i");
-            s.line("                long wo = 64L * i;");
-            s.line("                int k = 64 * i;");
-        } else {
-            s.line("            for (int i = 0; i < 16; i++) {");
-            s.line("                // two values a step (see PackedInputs): bytes 2h, 2h + 1 of word i / 2 (h = i % 2)");
-            s.line("                long wo = 64L * (i >> 1);");
-            s.line("                int pre = 16 * (i & 1), k = 32 * i;");
-        }
-        for (String r : rows) {
-            s.line("                IntVector w" + r + " = IntVector.fromMemorySegment(I, w, b" + r + " + wo, ByteOrder.LITTLE_ENDIAN)"
-                    + (wide ? "" : ".lanewise(VectorOperators.LSHR, pre)") + ";");
-        }
-        // byte j of the lane at bits 8j (the input was stored times 2^-8j), but byte 3, shifted down: it would be negative
-        String[] extract = {"and(0xFF)", "and(0xFF00)", "and(0xFF0000)", "lanewise(VectorOperators.LSHR, 24)"};
-        for (int j = 0; j < values; j++) {
-            for (String r : rows) {
-                s.line("                " + (j == 0 ? "FloatVector " : "") + "u" + r + " = (FloatVector) w" + r + "." + extract[j]
-                        + ".convert(VectorOperators.I2F, 0);");
-            }
-            String off = j == 0 ? "k" : "k + " + 16 * j;
-            for (int t = 0; t < n; t++) {
-                String load = "FloatVector.fromMemorySegment(F, x, 4L * (g" + t + " + " + off + "), ByteOrder.LITTLE_ENDIAN)";
-                if (pair) {
-                    s.line("                " + (j == 0 && t == 0 ? "FloatVector v" : "v") + " = " + load + ";");
-                    String sa = sum("A", t, j % k.sums()), sc = sum("C", t, j % k.sums());
-                    s.line("                " + sa + " = uA.fma(v, " + sa + "); " + sc + " = uC.fma(v, " + sc + ");");
-                } else {
-                    String sa = sum("A", t, j % k.sums());
-                    s.line("                " + sa + " = uA.fma(" + load + ", " + sa + ");");
-                }
-            }
-        }
-        s.line("            }");
-        for (String r : rows) scales(s, r, 512);
-        for (int t = 0; t < n; t++) {
-            s.line("            FloatVector dx" + t + " = FloatVector.fromMemorySegment(F, x, 4L * (g" + t + " + DX), ByteOrder.LITTLE_ENDIAN);");
-            for (String r : rows) {
-                String total = switch (k.sums()) {
-                    case 1 -> sum(r, t, 0);
-                    case 2 -> sum(r, t, 0) + ".add(" + sum(r, t, 1) + ")";
-                    default -> sum(r, t, 0) + ".add(" + sum(r, t, 1) + ").add(" + sum(r, t, 2) + ".add(" + sum(r, t, 3) + "))";
-                };
-                s.line("            acc" + r + t + " = " + total + ".fma(dw" + r + ".mul(dx" + t + "), acc" + r + t + ");");
-            }
-        }
-        s.line("        }");
-        results(s, pair, n);
-    }
-
-    private static String sum(String row, int t, int p) {
-        return "s" + row + t + "abcd".charAt(p);
-    }
-
-    /** Q4_0: int16 products of nibbles and inputs, exact in 16 bits (see PackedRows). */
-    private static void q4Kernel(Out s, boolean pair, int n) {
-        String[] rows = rows(pair);
-        header(s, (pair ? "pairQ4_" : "singleQ4_") + n, pair, n);
-        for (String r : rows) s.line("            long b" + r + " = row" + r + " + (long) g * Q4_GROUP;");
-        s.line("            long " + join(n, ", ", t -> "g" + t + " = 4L * (x" + t + " + g * GF4)") + ";");
-        StringBuilder sums = new StringBuilder();
-        for (String r : rows) {
-            for (int t = 0; t < n; t++) sums.append(sums.isEmpty() ? "" : ", ").append("s").append(r).append(t).append(" = ShortVector.zero(S)");
-        }
-        s.line("            ShortVector " + sums + ";");
-        s.line("            for (int k = 0; k < 16; k++) {");
-        s.line("                // nibbles 4 (k % 4) of word k / 4 and of its upper half: two 16-bit lanes per block");
-        s.line("                long wo = 64L * (k >> 2), xo = 64L * k;");
-        s.line("                int sh = 4 * (k & 3);");
-        for (String r : rows) {
-            s.line("                ShortVector u" + r + " = IntVector.fromMemorySegment(I, w, b" + r + " + wo, ByteOrder.LITTLE_ENDIAN)");
-            s.line("                        .lanewise(VectorOperators.LSHR, sh).and(0x000F000F).reinterpretAsShorts();");
-        }
-        for (int t = 0; t < n; t++) {
-            s.line("                " + (t == 0 ? "ShortVector v" : "v") + " = ShortVector.fromMemorySegment(S, x, g" + t + " + xo, ByteOrder.LITTLE_ENDIAN);");
-            String in = String.valueOf(t);
-            s.line("                " + join(rows.length, " ", ri -> "s" + rows[ri] + in + " = s" + rows[ri] + in + ".add(u" + rows[ri] + ".mul(v));"));
-        }
-        s.line("            }");
-        for (String r : rows) scales(s, r, 256);
-        for (int t = 0; t < n; t++) {
-            s.line("            FloatVector dx" + t + " = FloatVector.fromMemorySegment(F, x, g" + t + " + 4 * DX4, ByteOrder.LITTLE_ENDIAN);");
-            s.line("            IntVector bias" + t + " = IntVector.fromMemorySegment(I, x, g" + t + " + 4 * BIAS4, ByteOrder.LITTLE_ENDIAN);");
-            for (String r : rows) {
-                String i = "i" + r + t;
-                // the sign-extended low and high int16 halves of each int32 lane, plus the bias
-                s.line("            IntVector " + i + " = s" + r + t + ".reinterpretAsInts();");
-                s.line("            " + i + " = " + i + ".lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add("
-                        + i + ".lanewise(VectorOperators.ASHR, 16)).add(bias" + t + ");");
-                s.line("            acc" + r + t + " = ((FloatVector) " + i + ".convert(VectorOperators.I2F, 0)).fma(dw" + r + ".mul(dx" + t
-                        + "), acc" + r + t + ");");
-            }
-        }
-        s.line("        }");
-        results(s, pair, n);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import dev.specula.tensor.TensorFormat;
 import dev.specula.tensor.ffi.NativeKQuants;
 import dev.specula.tensor.ffi.NativeKernels;
 import dev.specula.tensor.ffi.NativeQ4KTest;
-import dev.specula.tensor.ffi.Q8Activations;
+import dev.specula.tensor.format.InputRounding;
 import dev.specula.tensor.format.QuantizedFormatsTest;
 
 import org.junit.jupiter.api.Assumptions;
@@ -45,7 +45,7 @@ class ProductTest {
                     float[] x = QuantizedFormatsTest.randomFloats(batch * 320, rnd);
                     float[] out = new float[batch * 45];
                     m.multiply(pool, x, batch, out);
-                    float[] rounded = new Q8Activations().rounded(x, batch, 320);
+                    float[] rounded = InputRounding.Q8_0.round(x, batch * 320, new float[batch * 320]);
                     for (int b = 0; b < batch; b++) {
                         for (int r = 0; r < 45; r++) {
                             float expected = m.format().dotScalar(m.data(), (long) r * 320, rounded, b * 320, 320);
@@ -74,10 +74,40 @@ class ProductTest {
                     Backend.select(Backend.NATIVE);
                     assertThat(Backend.describe()).startsWith("native");
                     m.multiply(pool, x, batch, nat);
-                    for (int i = 0; i < java.length; i++) {
-                        // Q8_0: both in llama.cpp's order, the same bits
-                        if (type == GgmlType.Q8_0) assertThat(nat[i]).as("Q8_0 batch %d index %d", batch, i).isEqualTo(java[i]);
-                        else assertThat(nat[i]).isCloseTo(java[i], within(1e-3f));
+                    // all three in llama.cpp's order on both backends: the same bits
+                    assertThat(nat).as("%s batch %d", type, batch).containsExactly(java);
+                }
+            }
+        } finally {
+            Backend.select(before);
+        }
+    }
+
+    /**
+     * The Java backend's default products equal the native backend's bit for bit for Q4_0 and Q8_0, both in
+     * llama.cpp's order, at every level, width and batch (from PackedRowsTest, removed with the old native kernel).
+     */
+    @Test
+    void javaBackendEqualsNativeBackend() {
+        Assumptions.assumeTrue(NativeKernels.available(), "skipped: native kernels unavailable: " + NativeKernels.problem());
+        Random rnd = new Random(24);
+        Backend before = Backend.selected();
+        try (Parallel pool = new Parallel(2)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+                for (int[] shape : new int[][] {{77, 512}, {40, 1120}}) {
+                    int rows = shape[0], cols = shape[1];
+                    Matrix m = randomMatrix(type, rows, cols, rnd);
+                    for (int batch : new int[] {1, 2, 5, 8, 9, 33}) {
+                        float[] x = QuantizedFormatsTest.randomFloats(batch * cols, rnd);
+                        float[] jav = new float[batch * rows], nat = new float[batch * rows];
+                        Backend.select(Backend.JAVA);
+                        m.multiply(pool, x, batch, jav);
+                        Backend.select(Backend.NATIVE);
+                        m.multiply(pool, x, batch, nat);
+                        for (int i = 0; i < jav.length; i++) {
+                            assertThat(Float.floatToRawIntBits(jav[i])).as("%s %dx%d batch %d index %d", type, rows, cols, batch, i)
+                                    .isEqualTo(Float.floatToRawIntBits(nat[i]));
+                        }
                     }
                 }
             }

@@ -55,17 +55,11 @@ public final class WidthProbe {
                 MemorySegment data = MemorySegment.ofArray(new byte[(int) bytes]);
                 format.quantize(w, 0, rows * cols, data, 0);
                 Matrix m = new Matrix("w", format, data, rows, cols);
-                int packed = Product.javaPackedTypes();
-                // Q8_0 also on the packed kernels' arithmetic, which it takes only when asked (specula.java.packed=all)
-                for (int types : type == GgmlType.Q8_0 ? new int[] {packed, Product.PACKED_Q8_0} : new int[] {packed}) {
-                    Product.javaPackedTypes(types);
-                    for (int batch : new int[] {1, 2, 3, 4, 5, 130}) {
-                        float[] x = floats(batch * cols, rnd);
-                        float[] y = new float[batch * rows];
-                        m.multiply(pool, x, batch, y);
-                        out.put(type + "x" + cols + "/packed" + types + "/batch" + batch, hash(y));
-                    }
-                    Product.javaPackedTypes(packed);
+                for (int batch : new int[] {1, 2, 3, 4, 5, 130}) {
+                    float[] x = floats(batch * cols, rnd);
+                    float[] y = new float[batch * rows];
+                    m.multiply(pool, x, batch, y);
+                    out.put(type + "x" + cols + "/batch" + batch, hash(y));
                 }
             }
         }
