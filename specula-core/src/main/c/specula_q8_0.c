@@ -11,6 +11,12 @@
  * That is 3 float operations per 64 weight bytes where the former kernel of specula_kernels.c (its own order, one
  * block per lane) had 3 per 1024: the cost of llama.cpp's order (docs/NUMERICS.md).
  *
+ * Tried and dropped, in a throwaway harness (one thread, cache-resident 128x4096 and 2048x512, batch 5, Zen 5):
+ * the scales as a broadcast per block from a table of products made once per 8 blocks, the pair's lanes
+ * interleaved (inputs twice as wide): no faster; a permute of such a table instead of the multiply: 4-8%
+ * slower; 3 pairs a tile: 9% slower; vpdpbusd with the input as the unsigned operand and a correction from the
+ * weights (inputs half as wide): as fast at batch 5, slower at batch 1 from DRAM.
+ *
  * Weights, repacked once per matrix (specula_q8_0_repack; the file's size): rows in pairs (2p, 2p + 1), pair p
  * at 2p * rb (rb = 34 nb bytes a row), the last row of an odd count alone (n = 1 row in its pair, else n = 2).
  * A pair's blocks go in groups of 16 (the last group: the k = nb % 16 left), 544 n bytes a full group:
@@ -50,7 +56,7 @@ T256 INLINE float q8_hsum8(__m256 v) {
     return _mm_cvtss_f32(r);
 }
 
-/* Blocks in group g, and in the span from block j to j1. */
+/* Blocks in group g of a row of nb blocks. */
 static inline int q8_group_blocks(int nb, int g) {
     return nb - 16 * g < 16 ? nb - 16 * g : 16;
 }
@@ -204,7 +210,7 @@ static int q8_max_inputs(int level) {
     return level == LEVEL_AVX512_VNNI ? Q8_MAXT : 4;
 }
 
-/* One row, r of the pair at w (h: 0 or 1 of n), over inputs [0, batch). */
+/* Row h (0 or 1) of the pair of n rows at w, over inputs [0, batch). */
 static void q8_single(int level, const uint8_t *w, int n, int h, int nb, const uint8_t *x, int64_t xstride,
                       int batch, float *out, int64_t ostride) {
     const int maxt = q8_max_inputs(level);
@@ -226,7 +232,6 @@ static void q8_pairs(int level, const uint8_t *w, int64_t rb, int pa, int pb, in
                      int64_t xstride, int batch, float *out, int64_t ostride) {
     const int maxt = q8_max_inputs(level);
     const int groups = (batch + maxt - 1) / maxt;
-    const int P = level == LEVEL_AVX512_VNNI ? 2 : 1;
     const int spans = (nb + Q8_SPAN - 1) / Q8_SPAN;
     float accmem[Q8_ROW_PAIRS * Q8_MAXT * 16] __attribute__((aligned(64)));
     for (int ps = pa; ps < pb; ps += Q8_ROW_PAIRS) {
@@ -234,6 +239,9 @@ static void q8_pairs(int level, const uint8_t *w, int64_t rb, int pa, int pb, in
         for (int g = 0, t0 = 0; g < groups; g++) {
             const int t1 = (int) ((int64_t) batch * (g + 1) / groups);
             const int T = t1 - t0;
+            /* one input: one pair a tile, one stream of weights per thread (7B shapes from DRAM, 2 threads, the
+               throwaway harness: 2-17% less time than two pairs) */
+            const int P = level == LEVEL_AVX512_VNNI && T > 1 ? 2 : 1;
             const uint8_t *xt = x + t0 * xstride;
             float *ot = out + (int64_t) t0 * ostride;
             const int chunk = l1_chunk(spans, Q8_SPAN_INPUT, T, Q8_L1_INPUT_BYTES);

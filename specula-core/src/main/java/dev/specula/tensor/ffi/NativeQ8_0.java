@@ -59,6 +59,10 @@ public final class NativeQ8_0 {
         return MATMUL != null;
     }
 
+    private static void requireAvailable() {
+        if (!available()) throw new IllegalStateException("native Q8_0 kernel unavailable: " + PROBLEM);
+    }
+
     /** Why the Q8_0 kernel is unavailable, or null. */
     public static String problem() {
         return PROBLEM;
@@ -70,6 +74,7 @@ public final class NativeQ8_0 {
      * native Q8_0 products read ({@link Matrix#packed}).
      */
     public static MemorySegment repack(MemorySegment data, int rows, int cols, Parallel pool) {
+        requireAvailable();
         long rowBytes = GgmlType.Q8_0.byteSize(cols);
         MemorySegment dst = HugePages.allocate(rowBytes * rows);
         pool.forRange((rows + 1) / 2, 32, (start, end) -> {
@@ -89,6 +94,7 @@ public final class NativeQ8_0 {
      */
     public static void matmulRows(int level, MemorySegment packed, int rows, int cols, int rowStart, int rowEnd,
                                   Q8_0Inputs in, int batch, MemorySegment out, int outStride) {
+        requireAvailable();
         if (level < NativeKernels.SCALAR || level > NativeKernels.cpuLevel()) {
             throw new IllegalArgumentException("no Q8_0 kernel at level " + level + " here (best " + NativeKernels.cpuLevel() + ")");
         }
