@@ -60,7 +60,7 @@ public final class NativeQ4_0 {
         PROBLEM = problem;
     }
 
-    /** Whether the library loaded and has this kernel (one from before it runs Q4_0 in {@link NativeKernels}). */
+    /** Whether the library loaded and has this kernel. */
     public static boolean available() {
         return MATMUL != null;
     }

@@ -30,20 +30,20 @@ public final class Product implements Parallel.RangeTask {
     static final long INLINE_WORK = 1L << 18;
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
 
-    /** Inputs of the Java Q4_0 kernel in llama.cpp's order ({@link Q4_0Lanes}), used when q4Lanes. */
+    /** Which kernel a product runs: one per weight type and backend, decided by {@link #route}. */
+    private enum Route { NATIVE_Q4_0, NATIVE_Q8_0, NATIVE_Q4_K, JAVA_Q4_0, FORMAT }
+
+    private Route route;
+    /** Inputs of the Java Q4_0 kernel in llama.cpp's order ({@link Q4_0Lanes}). */
     private final Q4_0Lanes.Inputs laneInputs = new Q4_0Lanes.Inputs();
-    private boolean q4Lanes;
-    /** Q4_K inputs for the native K-quant kernel (NativeKQuants), used when nativeQ4K. */
+    /** Q4_K inputs for the native K-quant kernel (NativeKQuants). */
     private final Q8KActivations kInputs = new Q8KActivations();
-    private boolean nativeQ4K;
     /** The inputs of the format's own range product, rounded and prepared once for all its ranges. */
     private final PreparedInputs formatInputs = new PreparedInputs();
-    /** Inputs of the native Q4_0 kernel in llama.cpp's order (NativeQ4_0), used when nativeQ4_0. */
+    /** Inputs of the native Q4_0 kernel in llama.cpp's order (NativeQ4_0). */
     private final Q4_0Inputs q4Inputs = new Q4_0Inputs();
-    private boolean nativeQ4_0;
-    /** Inputs of the native Q8_0 kernel in llama.cpp's order (NativeQ8_0), used when nativeQ8. */
+    /** Inputs of the native Q8_0 kernel in llama.cpp's order (NativeQ8_0). */
     private final Q8_0Inputs q8Inputs = new Q8_0Inputs();
-    private boolean nativeQ8;
     private Matrix m;
     private int batch;
     private float[] out;
@@ -64,39 +64,23 @@ public final class Product implements Parallel.RangeTask {
         p.m = m;
         p.batch = batch;
         p.out = out;
-        boolean usesNative = Backend.usesNative();
-        // native Q4_0, Q8_0 and Q4_K: their kernels in llama.cpp's order (the bits of the Java products)
-        p.nativeQ4_0 = type == GgmlType.Q4_0 && usesNative;
-        p.nativeQ8 = type == GgmlType.Q8_0 && usesNative;
-        // Q4_K runs natively only at a SIMD level (AVX2 and up), else in Java; both in llama.cpp's order, batched too
-        p.nativeQ4K = type == GgmlType.Q4_K && usesNative && NativeKQuants.usable();
-        // Java Q4_0 reads the row groups (Q4_0Lanes, llama.cpp's order) at every batch, prompts too: faster than shared
-        // tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs)
-        p.q4Lanes = type == GgmlType.Q4_0 && !usesNative;
-        if ((p.nativeQ4K || p.nativeQ4_0 || p.nativeQ8) && p.segmentArray != out) {
+        p.route = route(m.type());
+        if (p.route != Route.JAVA_Q4_0 && p.route != Route.FORMAT && p.segmentArray != out) {
             p.segmentArray = out;
             p.outSegment = MemorySegment.ofArray(out);
         }
-        if (p.nativeQ4K) {
-            p.kInputs.quantize(x, batch, m.cols());
-            p.weights = m.packed(pool);
-        } else if (p.nativeQ4_0) {
-            p.level = NativeKernels.level();
-            p.q4Inputs.build(x, batch, m.cols());
-            p.weights = m.nativeRowGroups(pool);
-        } else if (p.nativeQ8) {
-            p.level = NativeKernels.level();
-            p.q8Inputs.quantize(x, batch, m.cols());
-            p.weights = m.packed(pool);
-        } else if (p.q4Lanes) {
-            p.laneInputs.build(x, batch, m.cols());
-            p.weights = m.rowGroups(pool);
-        } else {
-            p.formatInputs.prepare(m.format(), x, batch, m.cols());
+        p.weights = weights(p.route, m, pool);
+        switch (p.route) {
+            case NATIVE_Q4_K -> p.kInputs.quantize(x, batch, m.cols());
+            case NATIVE_Q4_0 -> p.q4Inputs.build(x, batch, m.cols());
+            case NATIVE_Q8_0 -> p.q8Inputs.quantize(x, batch, m.cols());
+            case JAVA_Q4_0 -> p.laneInputs.build(x, batch, m.cols());
+            case FORMAT -> p.formatInputs.prepare(m.format(), x, batch, m.cols());
         }
+        if (p.route == Route.NATIVE_Q4_0 || p.route == Route.NATIVE_Q8_0) p.level = NativeKernels.level();
         try {
             if ((long) m.rows() * m.cols() * batch < INLINE_WORK) p.run(0, m.rows());
-            else pool.forRange(m.rows(), p.q4Lanes ? Q4_0Lanes.GRAIN : GRAIN, p);
+            else pool.forRange(m.rows(), p.route == Route.JAVA_Q4_0 ? Q4_0Lanes.GRAIN : GRAIN, p);
         } finally {
             p.m = null;
             p.weights = null;
@@ -106,33 +90,49 @@ public final class Product implements Parallel.RangeTask {
 
     /** The repacked weights that products with {@code m} read (native Q4_0, Q8_0, Q4_K; Java Q4_0), made now if not yet. */
     public static void prepare(Matrix m, Parallel pool) {
-        GgmlType type = m.type();
-        if (type == GgmlType.Q4_K && Backend.usesNative() && NativeKQuants.usable()) m.packed(pool);
-        if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) return;
-        if (Backend.usesNative()) {
-            if (type == GgmlType.Q4_0) m.nativeRowGroups(pool);
-            else m.packed(pool); // the native Q8_0 kernel reads only its repacked layout
-            return;
-        }
-        if (type == GgmlType.Q4_0) m.rowGroups(pool);
+        weights(route(m.type()), m, pool);
+    }
+
+    /**
+     * Native Q4_0, Q8_0 and Q4_K run their kernels in llama.cpp's order (the bits of the Java products; Q4_K only at a
+     * SIMD level, AVX2 and up). Java Q4_0 reads the row groups ({@link Q4_0Lanes}) at every batch, prompts too: faster
+     * than shared tiles there as well (one thread, 1024x4096: 7.2-7.7 against 10.5-11.1 ms at 128 inputs).
+     */
+    private static Route route(GgmlType type) {
+        boolean nat = Backend.usesNative();
+        return switch (type) {
+            case Q4_0 -> nat ? Route.NATIVE_Q4_0 : Route.JAVA_Q4_0;
+            case Q8_0 -> nat ? Route.NATIVE_Q8_0 : Route.FORMAT;
+            case Q4_K -> nat && NativeKQuants.usable() ? Route.NATIVE_Q4_K : Route.FORMAT;
+            default -> Route.FORMAT;
+        };
+    }
+
+    /** The layout of {@code m}'s weights that a route reads, made on first use. */
+    private static MemorySegment weights(Route route, Matrix m, Parallel pool) {
+        return switch (route) {
+            case NATIVE_Q4_0 -> m.nativeRowGroups(pool);
+            case NATIVE_Q8_0, NATIVE_Q4_K -> m.packed(pool);
+            case JAVA_Q4_0 -> m.rowGroups(pool);
+            case FORMAT -> m.data();
+        };
     }
 
     @Override
     public void run(int start, int end) {
         Matrix mat = m;
-        if (nativeQ4K) {
-            NativeKQuants.matmulRows(NativeKQuants.level(), weights, mat.cols(), start, end, kInputs, batch, batched,
+        switch (route) {
+            case NATIVE_Q4_K -> NativeKQuants.matmulRows(NativeKQuants.level(), weights, mat.cols(), start, end, kInputs,
+                    batch, batched, outSegment, mat.rows());
+            case NATIVE_Q4_0 -> NativeQ4_0.matmulRows(level, weights, mat.cols(), start, end, q4Inputs, batch, outSegment,
+                    mat.rows());
+            case NATIVE_Q8_0 -> NativeQ8_0.matmulRows(level, weights, mat.rows(), mat.cols(), start, end, q8Inputs, batch,
                     outSegment, mat.rows());
-        } else if (nativeQ4_0) {
-            NativeQ4_0.matmulRows(level, weights, mat.cols(), start, end, q4Inputs, batch, outSegment, mat.rows());
-        } else if (nativeQ8) {
-            NativeQ8_0.matmulRows(level, weights, mat.rows(), mat.cols(), start, end, q8Inputs, batch, outSegment, mat.rows());
-        } else if (q4Lanes) {
-            Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
-        } else if (batched) {
-            mat.format().batchedRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
-        } else {
-            mat.format().matmulRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
+            case JAVA_Q4_0 -> Q4_0Lanes.multiply(weights, mat.cols(), start, end, laneInputs, batch, out, mat.rows());
+            case FORMAT -> {
+                if (batched) mat.format().batchedRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
+                else mat.format().matmulRows(mat.data(), mat.cols(), start, end, formatInputs, out, mat.rows());
+            }
         }
     }
 }
