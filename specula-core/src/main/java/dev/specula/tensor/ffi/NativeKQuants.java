@@ -6,9 +6,7 @@ import dev.specula.tensor.format.Q4_K;
 import dev.specula.tensor.infra.HugePages;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -39,19 +37,11 @@ public final class NativeKQuants {
         int level = -1;
         String problem = null;
         try {
-            SymbolLookup symbols = NativeKernels.symbols();
-            if (symbols == null) throw new IllegalStateException(NativeKernels.problem());
-            Linker linker = Linker.nativeLinker();
-            MethodHandle cpuLevel = linker.downcallHandle(symbols.findOrThrow("specula_kq_level"),
-                    FunctionDescriptor.of(JAVA_INT));
-            // critical: no thread-state transition for these short calls, and heap arrays may be passed
-            matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4k_matmul_rows"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-                    Linker.Option.critical(true));
-            repack = linker.downcallHandle(symbols.findOrThrow("specula_q4k_repack"),
-                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                    Linker.Option.critical(true));
+            MethodHandle cpuLevel = NativeKernels.critical("specula_kq_level", FunctionDescriptor.of(JAVA_INT));
+            matmul = NativeKernels.critical("specula_q4k_matmul_rows", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS,
+                    JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+            repack = NativeKernels.critical("specula_q4k_repack",
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
             level = (int) cpuLevel.invokeExact();
         } catch (Throwable t) {
             problem = t.getMessage() != null ? t.getMessage() : t.toString();

@@ -103,6 +103,16 @@ public final class NativeKernels {
     }
 
     /** The loaded library's symbols, for the other kernels linked into it ({@link NativeKQuants}); null when unavailable. */
+    /**
+     * A downcall to {@code name} in the loaded library, critical (no thread-state transition, heap arrays may be
+     * passed): the kernels' calls are short. Throws with {@link #problem()} when the library did not load.
+     */
+    static MethodHandle critical(String name, FunctionDescriptor descriptor) {
+        SymbolLookup lookup = symbols();
+        if (lookup == null) throw new IllegalStateException(problem());
+        return Linker.nativeLinker().downcallHandle(lookup.findOrThrow(name), descriptor, Linker.Option.critical(true));
+    }
+
     static SymbolLookup symbols() {
         return SYMBOLS;
     }

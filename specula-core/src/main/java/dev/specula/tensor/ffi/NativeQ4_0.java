@@ -4,9 +4,7 @@ import dev.specula.tensor.Parallel;
 import dev.specula.tensor.infra.HugePages;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -36,22 +34,12 @@ public final class NativeQ4_0 {
         MethodHandle repack = null;
         String problem = null;
         try {
-            SymbolLookup symbols = NativeKernels.symbols();
-            if (symbols == null) {
-                problem = NativeKernels.problem();
-            } else {
-                Linker linker = Linker.nativeLinker();
-                // critical: no thread-state transition for these short calls
-                matmul = linker.downcallHandle(symbols.findOrThrow("specula_q4_0_matmul"),
-                        FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG,
-                                JAVA_INT, ADDRESS, JAVA_INT),
-                        Linker.Option.critical(true));
-                repack = linker.downcallHandle(symbols.findOrThrow("specula_q4_0_repack"),
-                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                        Linker.Option.critical(true));
-            }
+            matmul = NativeKernels.critical("specula_q4_0_matmul", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT,
+                    JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+            repack = NativeKernels.critical("specula_q4_0_repack",
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         } catch (RuntimeException e) {
-            problem = "the library has no Q4_0 kernel in llama.cpp's order: " + e.getMessage();
+            problem = e.getMessage();
             matmul = null;
             repack = null;
         }

@@ -6,9 +6,7 @@ import dev.specula.tensor.Parallel;
 import dev.specula.tensor.infra.HugePages;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -33,19 +31,12 @@ public final class NativeQ8_0 {
         MethodHandle repack = null;
         String problem = null;
         try {
-            SymbolLookup symbols = NativeKernels.symbols();
-            if (symbols == null) throw new IllegalStateException(NativeKernels.problem());
-            Linker linker = Linker.nativeLinker();
-            // critical: no thread-state transition for these short calls, and heap arrays may be passed
-            matmul = linker.downcallHandle(symbols.findOrThrow("specula_q8_0_matmul_rows"),
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
-                    Linker.Option.critical(true));
-            repack = linker.downcallHandle(symbols.findOrThrow("specula_q8_0_repack"),
-                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                    Linker.Option.critical(true));
-        } catch (Throwable t) {
-            problem = t.getMessage() != null ? t.getMessage() : t.toString();
+            matmul = NativeKernels.critical("specula_q8_0_matmul_rows", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS,
+                    JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+            repack = NativeKernels.critical("specula_q8_0_repack",
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        } catch (RuntimeException e) {
+            problem = e.getMessage();
             matmul = null;
             repack = null;
         }
