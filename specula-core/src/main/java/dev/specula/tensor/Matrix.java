@@ -24,13 +24,7 @@ public final class Matrix {
     private final MemorySegment data;
     private final int rows;
     private final int cols;
-    private volatile MemorySegment packed;
-    /** Owns the memory that {@link #packed} views ({@link Segments#unscoped}). */
-    private MemorySegment packedOwner;
-    private volatile MemorySegment rowGroups;
-    private MemorySegment rowGroupsOwner;
-    private volatile MemorySegment nativeRowGroups;
-    private MemorySegment nativeRowGroupsOwner;
+    private final Layout packed = new Layout(), rowGroups = new Layout(), nativeRowGroups = new Layout();
 
     public Matrix(String name, TensorFormat format, MemorySegment data, int rows, int cols) {
         long need = format.type().byteSize((long) rows * cols);
@@ -108,39 +102,21 @@ public final class Matrix {
      * Q4_0 has its own layouts: {@link #rowGroups}, {@link #nativeRowGroups}.
      */
     public MemorySegment packed(Parallel pool) {
-        MemorySegment p = packed;
-        if (p == null) {
-            synchronized (this) {
-                p = packed;
-                if (p == null) {
-                    packedOwner = switch (type()) {
-                        case Q4_K -> NativeKQuants.repack(data, rows, cols, pool);
-                        case Q8_0 -> NativeQ8_0.repack(data, rows, cols, pool);
-                        default -> throw new IllegalStateException(this + ": no repacked layout for " + type());
-                    };
-                    packed = p = Segments.unscoped(packedOwner);
-                }
-            }
-        }
-        return p;
+        return packed.get(this, pool, PACKED);
     }
+
+    private static final Repacker PACKED = (m, pool) -> switch (m.type()) {
+        case Q4_K -> NativeKQuants.repack(m.data, m.rows, m.cols, pool);
+        case Q8_0 -> NativeQ8_0.repack(m.data, m.rows, m.cols, pool);
+        default -> throw new IllegalStateException(m + ": no repacked layout for " + m.type());
+    };
 
     /**
      * A Q4_0 matrix's weights in groups of rows for the Java kernel in llama.cpp's order ({@link Q4_0Lanes#repack}),
      * made on the first call (groups split across the pool).
      */
     public MemorySegment rowGroups(Parallel pool) {
-        MemorySegment p = rowGroups;
-        if (p == null) {
-            synchronized (this) {
-                p = rowGroups;
-                if (p == null) {
-                    rowGroupsOwner = Q4_0Lanes.repack(data, rows, cols, pool);
-                    rowGroups = p = Segments.unscoped(rowGroupsOwner);
-                }
-            }
-        }
-        return p;
+        return rowGroups.get(this, pool, (m, p) -> Q4_0Lanes.repack(m.data, m.rows, m.cols, p));
     }
 
     /**
@@ -148,17 +124,33 @@ public final class Matrix {
      * made on the first call (groups split across the pool).
      */
     public MemorySegment nativeRowGroups(Parallel pool) {
-        MemorySegment p = nativeRowGroups;
-        if (p == null) {
-            synchronized (this) {
-                p = nativeRowGroups;
-                if (p == null) {
-                    nativeRowGroupsOwner = NativeQ4_0.repack(data, rows, cols, pool);
-                    nativeRowGroups = p = Segments.unscoped(nativeRowGroupsOwner);
+        return nativeRowGroups.get(this, pool, (m, p) -> NativeQ4_0.repack(m.data, m.rows, m.cols, p));
+    }
+
+    /** Makes a layout of a matrix's weights; non-capturing, so passing one allocates nothing. */
+    private interface Repacker {
+        MemorySegment repack(Matrix m, Parallel pool);
+    }
+
+    /** A layout of the weights, made on first use and kept, with the segment that owns its memory. */
+    private static final class Layout {
+        private volatile MemorySegment view;
+        /** Owns the memory that {@link #view} sees ({@link Segments#unscoped}). */
+        private MemorySegment owner;
+
+        MemorySegment get(Matrix m, Parallel pool, Repacker repacker) {
+            MemorySegment v = view;
+            if (v == null) {
+                synchronized (this) {
+                    v = view;
+                    if (v == null) {
+                        owner = repacker.repack(m, pool);
+                        view = v = Segments.unscoped(owner);
+                    }
                 }
             }
+            return v;
         }
-        return p;
     }
 
     @Override
