@@ -107,19 +107,9 @@ public final class NativeKQuants {
     }
 
     /**
-     * How many of a batch's inputs go through llama.cpp's batched kernel: with {@code batched} (a prompt's product)
-     * the first 4·⌊batch/4⌋ of a batch of 4 or more, as ggml's {@code forward_mul_mat} sends them to
-     * {@code gemm_q4_K_8x8}, the rest, and every input otherwise, through {@code gemv} (the Java kernels' split,
-     * {@code KQuantFormat.llamaRows}).
-     */
-    static int gemmInputs(int batch, boolean batched) {
-        return batched && batch >= 4 ? batch - batch % 4 : 0;
-    }
-
-    /**
      * {@code out[t * outStride + r]} for rows {@code [rowStart, rowEnd)} of a Q4_K matrix {@code cols} wide, as
      * {@link #repack} left it ({@code packed}), and the {@code batch} inputs in {@code in}, at {@code level} (AVX2
-     * up to {@link #cpuLevel()}), in llama.cpp's order: with {@code batched} the split of {@link #gemmInputs}, else
+     * up to {@link #cpuLevel()}), in llama.cpp's order: with {@code batched} the split of {@link Q4_K#gemmInputs}, else
      * every input as if alone. The bits depend on neither the level nor the other inputs.
      */
     public static void matmulRows(int level, MemorySegment packed, int cols, int rowStart, int rowEnd,
@@ -129,7 +119,7 @@ public final class NativeKQuants {
         }
         try {
             MATMUL.invokeExact(level, packed, rowStart, rowEnd, cols / Q8KActivations.QK, in.packed(), in.stride(),
-                    batch, gemmInputs(batch, batched), out, outStride);
+                    batch, Q4_K.gemmInputs(batch, batched), out, outStride);
         } catch (Throwable t) {
             throw new IllegalStateException("native Q4_K kernel failed", t);
         }

@@ -92,7 +92,7 @@ abstract sealed class KQuantFormat implements TensorFormat permits Q2_K, Q3_K, Q
         KScratch scratch = KScratch.get();
         Q8KInputs in = prepared.q8K;
         int blocks = cols / Q8KInputs.QK;
-        int gemmInputs = batched && batch >= 4 ? batch - batch % 4 : 0;
+        int gemmInputs = Q4_K.gemmInputs(batch, batched);
         for (int r = rowStart; r < rowEnd; r++) {
             long block = (long) r * blocks * type().typeSize();
             for (int b = 0; b < batch; b++) {

@@ -26,6 +26,15 @@ import static dev.specula.tensor.infra.Lanes.N;
  * The quantizer is a port of ggml's {@code quantize_row_q4_K_ref} and reproduces llama-quantize's bytes.
  */
 public final class Q4_K extends KQuantFormat {
+    /**
+     * How many of a pass's {@code batch} inputs take llama.cpp's batched (gemm) order: in a prompt's pass
+     * ({@code batched}) of 4 or more, the first 4 * floor(batch / 4); none in a pass that must equal one-input decoding.
+     * The Java and the native Q4_K products both split here.
+     */
+    public static int gemmInputs(int batch, boolean batched) {
+        return batched && batch >= 4 ? batch - batch % 4 : 0;
+    }
+
     public static final Q4_K INSTANCE = new Q4_K();
     static final int QK = 256;
     public static final int BYTES = 144;

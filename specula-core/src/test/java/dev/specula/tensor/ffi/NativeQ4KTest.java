@@ -114,11 +114,11 @@ public class NativeQ4KTest {
 
     @Test
     void splitsABatchAsLlamaCpp() {
-        assertThat(NativeKQuants.gemmInputs(3, true)).isZero();
-        assertThat(NativeKQuants.gemmInputs(4, true)).isEqualTo(4);
-        assertThat(NativeKQuants.gemmInputs(7, true)).isEqualTo(4);
-        assertThat(NativeKQuants.gemmInputs(63, true)).isEqualTo(60);
-        assertThat(NativeKQuants.gemmInputs(8, false)).isZero();
+        assertThat(Q4_K.gemmInputs(3, true)).isZero();
+        assertThat(Q4_K.gemmInputs(4, true)).isEqualTo(4);
+        assertThat(Q4_K.gemmInputs(7, true)).isEqualTo(4);
+        assertThat(Q4_K.gemmInputs(63, true)).isEqualTo(60);
+        assertThat(Q4_K.gemmInputs(8, false)).isZero();
     }
 
     @Test
